@@ -153,7 +153,8 @@ unique_subject  = no
 copy_extensions = none
 email_in_dn     = no
 [ policy_any ]
-commonName = supplied
+organizationName = optional
+commonName       = supplied
 EOF
 export OPENSSL_CONF="$work/openssl.cnf"
 

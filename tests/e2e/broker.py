@@ -647,6 +647,9 @@ def _cmd_serve(args: argparse.Namespace) -> int:
         broker.start()
     except BrokerError as e:
         print(f"broker.py: {e}", file=sys.stderr)
+        broker.stop()
+        if not args.workdir:
+            shutil.rmtree(workdir, ignore_errors=True)
         return 1
     pid = broker.release()
     _write_atomic(pidfile, f"{pid}\n")
