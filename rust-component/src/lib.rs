@@ -1,1 +1,56 @@
-#![no_std]
+//! A `no_std`, allocation-free MQTT 3.1.1 client, a full-jitter backoff
+//! policy, and the AWS-style mutual-authentication demo task, built as a
+//! staticlib for FreeRTOS firmware.
+//!
+//! Layers, from the bottom:
+//! * [`wire`]: serializer and validating decoder (no I/O, no time).
+//! * [`state`]: QoS and acknowledgement records in caller storage.
+//! * [`client`]: the session, generic over [`transport::Transport`] and
+//!   [`transport::Clock`]: connect, publish, subscribe, process loop,
+//!   keep-alive.
+//! * [`backoff`]: full-jitter exponential backoff and a retry helper.
+//!
+//! The engine uses no `unsafe` and no `core::fmt`; logging belongs to the
+//! layers above it.
+#![cfg_attr(not(test), no_std)]
+#![deny(unsafe_code)]
+
+pub mod backoff;
+pub mod client;
+pub mod error;
+pub mod state;
+pub mod topic;
+pub mod transport;
+pub mod wire;
+
+#[cfg(feature = "size-probe")]
+pub mod probe;
+
+pub use backoff::{retry, Backoff, Delay, Random, RetryError, RetryInfo};
+pub use client::{Client, Event, Timeouts};
+pub use error::{Error, Malformed};
+pub use state::Record;
+pub use transport::{Clock, Transport, TransportError};
+pub use wire::{AckKind, Connect, Packet, Publish, QoS, Subscription, Will};
+
+#[cfg(test)]
+mod tests;
+
+/// A panic can only come from a bug (no input reaches one); stop here rather
+/// than unwind through C frames.
+#[cfg(all(not(test), not(feature = "freertos")))]
+#[panic_handler]
+fn panic(_info: &core::panic::PanicInfo<'_>) -> ! {
+    loop {
+        core::hint::spin_loop();
+    }
+}
+
+/// `panic = "abort"` still needs this symbol when the staticlib is built for
+/// a hosted target (the FreeRTOS POSIX simulator); it is never called.
+#[cfg(all(not(test), not(target_os = "none")))]
+#[allow(unsafe_code)]
+// SAFETY: defines a symbol the toolchain expects on hosted targets; it takes
+// no arguments, touches nothing, and is unreachable with panic = "abort".
+#[unsafe(no_mangle)]
+pub extern "C" fn rust_eh_personality() {}

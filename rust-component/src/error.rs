@@ -1,0 +1,134 @@
+//! Status codes of the MQTT engine.
+//!
+//! Every failure the engine can report is one variant of [`Error`]. Nothing a
+//! peer sends can make the engine panic: malformed input is always one of the
+//! [`Malformed`] reasons inside [`Error::BadResponse`].
+
+/// What the engine reports when an operation does not succeed.
+///
+/// The set mirrors coreMQTT's `MQTTStatus_t`, with the protocol violation
+/// spelled out so a log line can name the cause.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Error {
+    /// An argument is invalid: empty or over-long string, packet id 0,
+    /// wildcard in a publish topic, DUP on QoS 0, password without user name.
+    BadParameter,
+    /// The packet does not fit the caller's buffer, or no state record is
+    /// free. Nothing was sent; a packet is never truncated.
+    NoMemory,
+    /// The transport reported an error, or a send made no progress within the
+    /// send timeout.
+    SendFailed,
+    /// The transport reported an error or the peer closed, or a packet that
+    /// had started arriving stalled for longer than the receive timeout.
+    RecvFailed,
+    /// The server sent something MQTT 3.1.1 does not allow.
+    BadResponse(Malformed),
+    /// The server refused the connection; the CONNACK return code (1..=5).
+    ServerRefused(u8),
+    /// An expected response (CONNACK, an ack) did not arrive in time.
+    NoDataAvailable,
+    /// The call is not valid in the current state (not connected, ack for a
+    /// packet in another phase of its flow).
+    IllegalState,
+    /// The server did not answer a PINGREQ within the ping timeout.
+    KeepAliveTimeout,
+    /// The bytes given to the decoder end before the packet does.
+    NeedMoreBytes,
+    /// An incoming packet was larger than the receive buffer. It was read and
+    /// discarded whole, so the stream stays in sync.
+    PacketTooLarge,
+}
+
+/// Why an incoming packet was rejected.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Malformed {
+    /// The remaining length needs more than four bytes.
+    RemainingLength,
+    /// Fixed-header flags or CONNACK acknowledge flags have reserved bits set.
+    ReservedBits,
+    /// The remaining length does not match the packet's contents.
+    Length,
+    /// A packet type a server must not send (CONNECT, SUBSCRIBE, ...), a
+    /// second CONNACK, or anything but CONNACK as the first packet.
+    UnexpectedType,
+    /// PUBLISH with QoS 3, or DUP set on QoS 0.
+    Qos,
+    /// Packet identifier 0 where one is required.
+    ZeroPacketId,
+    /// PUBLISH topic empty, not UTF-8, or containing wildcards or NUL.
+    Topic,
+    /// SUBACK return code other than 0, 1, 2 or 0x80.
+    SubAckStatus,
+    /// SUBACK with a different number of return codes than filters sent.
+    SubAckCount,
+    /// An acknowledgement for a packet id that is not in flight.
+    UnknownPacketId,
+    /// CONNACK return code above 5.
+    ConnAckCode,
+    /// CONNACK session-present set with a refusal, or for a clean session.
+    SessionPresent,
+    /// A PINGRESP that answers no PINGREQ.
+    UnsolicitedPingResp,
+}
+
+impl Error {
+    /// A short, stable description for log lines.
+    pub const fn as_str(&self) -> &'static str {
+        match self {
+            Error::BadParameter => "bad parameter",
+            Error::NoMemory => "buffer or state table too small",
+            Error::SendFailed => "send failed",
+            Error::RecvFailed => "receive failed or connection closed",
+            Error::BadResponse(m) => m.as_str(),
+            Error::ServerRefused(_) => "server refused the connection",
+            Error::NoDataAvailable => "no response within the timeout",
+            Error::IllegalState => "illegal state",
+            Error::KeepAliveTimeout => "keep-alive timeout: no PINGRESP",
+            Error::NeedMoreBytes => "packet incomplete",
+            Error::PacketTooLarge => "incoming packet larger than the network buffer (discarded)",
+        }
+    }
+
+    /// True when the connection cannot be used after this error.
+    pub const fn is_fatal(&self) -> bool {
+        !matches!(
+            self,
+            Error::BadParameter | Error::NoMemory | Error::PacketTooLarge | Error::NoDataAvailable
+        )
+    }
+}
+
+impl Malformed {
+    /// A short, stable description for log lines.
+    pub const fn as_str(&self) -> &'static str {
+        match self {
+            Malformed::RemainingLength => "malformed: remaining length over 4 bytes",
+            Malformed::ReservedBits => "malformed: reserved bits set",
+            Malformed::Length => "malformed: wrong packet length",
+            Malformed::UnexpectedType => "malformed: packet type not allowed here",
+            Malformed::Qos => "malformed: invalid QoS",
+            Malformed::ZeroPacketId => "malformed: packet id 0",
+            Malformed::Topic => "malformed: invalid topic name",
+            Malformed::SubAckStatus => "malformed: invalid SUBACK return code",
+            Malformed::SubAckCount => "malformed: SUBACK return code count mismatch",
+            Malformed::UnknownPacketId => "ack for a packet id not in flight",
+            Malformed::ConnAckCode => "malformed: invalid CONNACK return code",
+            Malformed::SessionPresent => "malformed: invalid CONNACK session-present flag",
+            Malformed::UnsolicitedPingResp => "PINGRESP without PINGREQ",
+        }
+    }
+}
+
+/// CONNACK return code names (MQTT 3.1.1 table 3.1).
+pub const fn connack_code_str(code: u8) -> &'static str {
+    match code {
+        0 => "accepted",
+        1 => "unacceptable protocol version",
+        2 => "identifier rejected",
+        3 => "server unavailable",
+        4 => "bad user name or password",
+        5 => "not authorized",
+        _ => "invalid return code",
+    }
+}

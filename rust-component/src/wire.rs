@@ -1,0 +1,589 @@
+//! MQTT 3.1.1 serializer: structs to bytes and back. No I/O, no time.
+//!
+//! Encoding writes into a caller-owned buffer and returns the packet length;
+//! a packet that does not fit is [`Error::NoMemory`], never truncated.
+//!
+//! Decoding works in two levels, as smoltcp's `wire` does: the fixed header
+//! (type, flags, remaining length) is parsed first, then [`decode_body`]
+//! validates the whole variable header and payload of a complete packet and
+//! returns a [`Packet`] whose slices borrow the receive buffer (no copy). Once
+//! a `Packet` exists every field in it is valid; nothing indexes unchecked.
+
+use crate::error::{Error, Malformed};
+use crate::topic;
+
+/// Packet type numbers (upper nibble of the first byte).
+pub mod kind {
+    pub const CONNECT: u8 = 1;
+    pub const CONNACK: u8 = 2;
+    pub const PUBLISH: u8 = 3;
+    pub const PUBACK: u8 = 4;
+    pub const PUBREC: u8 = 5;
+    pub const PUBREL: u8 = 6;
+    pub const PUBCOMP: u8 = 7;
+    pub const SUBSCRIBE: u8 = 8;
+    pub const SUBACK: u8 = 9;
+    pub const UNSUBSCRIBE: u8 = 10;
+    pub const UNSUBACK: u8 = 11;
+    pub const PINGREQ: u8 = 12;
+    pub const PINGRESP: u8 = 13;
+    pub const DISCONNECT: u8 = 14;
+}
+
+/// Largest remaining length MQTT can encode (four length bytes).
+pub const MAX_REMAINING_LENGTH: usize = 268_435_455;
+
+/// SUBACK return code for a refused subscription.
+pub const SUBACK_FAILURE: u8 = 0x80;
+
+/// Quality of service.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
+#[repr(u8)]
+pub enum QoS {
+    AtMostOnce = 0,
+    AtLeastOnce = 1,
+    ExactlyOnce = 2,
+}
+
+impl QoS {
+    /// The QoS for the two-bit wire value, `None` for 3.
+    pub const fn from_bits(bits: u8) -> Option<QoS> {
+        match bits {
+            0 => Some(QoS::AtMostOnce),
+            1 => Some(QoS::AtLeastOnce),
+            2 => Some(QoS::ExactlyOnce),
+            _ => None,
+        }
+    }
+}
+
+/// Last will and testament carried in CONNECT.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Will<'a> {
+    pub topic: &'a str,
+    pub payload: &'a [u8],
+    pub qos: QoS,
+    pub retain: bool,
+}
+
+/// The CONNECT packet's fields.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Connect<'a> {
+    pub client_id: &'a str,
+    /// Keep-alive interval in seconds; 0 disables keep-alive.
+    pub keep_alive_s: u16,
+    pub clean_session: bool,
+    pub username: Option<&'a str>,
+    pub password: Option<&'a [u8]>,
+    pub will: Option<Will<'a>>,
+}
+
+impl<'a> Connect<'a> {
+    /// Clean session, no credentials, no will.
+    pub const fn new(client_id: &'a str, keep_alive_s: u16) -> Self {
+        Connect {
+            client_id,
+            keep_alive_s,
+            clean_session: true,
+            username: None,
+            password: None,
+            will: None,
+        }
+    }
+}
+
+/// A PUBLISH packet, outgoing or incoming. Incoming topic and payload borrow
+/// the receive buffer.
+///
+/// The topic is bytes so the engine need not carry `core::str` validation;
+/// it is checked to be well-formed UTF-8 both ways ([`Publish::topic_str`]).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Publish<'a> {
+    pub topic: &'a [u8],
+    pub payload: &'a [u8],
+    pub qos: QoS,
+    pub retain: bool,
+    pub dup: bool,
+    /// 0 for QoS 0; never 0 otherwise.
+    pub packet_id: u16,
+}
+
+impl<'a> Publish<'a> {
+    /// A publish without retain or DUP; the client assigns the packet id.
+    pub const fn new(topic: &'a str, payload: &'a [u8], qos: QoS) -> Self {
+        Publish {
+            topic: topic.as_bytes(),
+            payload,
+            qos,
+            retain: false,
+            dup: false,
+            packet_id: 0,
+        }
+    }
+
+    /// The topic as `&str` (`None` only if it was built from invalid bytes).
+    pub fn topic_str(&self) -> Option<&'a str> {
+        core::str::from_utf8(self.topic).ok()
+    }
+}
+
+/// One topic filter of a SUBSCRIBE.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Subscription<'a> {
+    pub filter: &'a str,
+    pub qos: QoS,
+}
+
+/// The packets a server sends that carry nothing but a packet id. The value
+/// is the packet type number.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[repr(u8)]
+pub enum AckKind {
+    PubAck = kind::PUBACK,
+    PubRec = kind::PUBREC,
+    PubRel = kind::PUBREL,
+    PubComp = kind::PUBCOMP,
+    UnsubAck = kind::UNSUBACK,
+}
+
+/// A packet a server may send, validated.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Packet<'a> {
+    ConnAck {
+        session_present: bool,
+        code: u8,
+    },
+    Publish(Publish<'a>),
+    /// PUBACK, PUBREC, PUBREL, PUBCOMP or UNSUBACK, with a non-zero id.
+    Ack {
+        kind: AckKind,
+        packet_id: u16,
+    },
+    /// Return codes, one per filter: 0, 1, 2 (granted QoS) or 0x80.
+    SubAck {
+        packet_id: u16,
+        statuses: &'a [u8],
+    },
+    PingResp,
+}
+
+// ---------------------------------------------------------------------------
+// Encoding
+
+/// Bounds-checked cursor over the output buffer. A write past the end sets
+/// `overflow` instead of writing, and the encoder returns `NoMemory`.
+struct Writer<'b> {
+    buf: &'b mut [u8],
+    pos: usize,
+    overflow: bool,
+}
+
+impl<'b> Writer<'b> {
+    fn new(buf: &'b mut [u8]) -> Self {
+        Writer {
+            buf,
+            pos: 0,
+            overflow: false,
+        }
+    }
+
+    fn bytes(&mut self, data: &[u8]) {
+        // A zip copy has no length-mismatch panic path, unlike copy_from_slice.
+        let end = self.pos + data.len();
+        match self.buf.get_mut(self.pos..end) {
+            Some(dst) => {
+                for (d, s) in dst.iter_mut().zip(data) {
+                    *d = *s;
+                }
+                self.pos = end;
+            }
+            None => self.overflow = true,
+        }
+    }
+
+    fn u8(&mut self, v: u8) {
+        self.bytes(&[v]);
+    }
+
+    fn u16(&mut self, v: u16) {
+        self.bytes(&v.to_be_bytes());
+    }
+
+    /// Two-byte length prefix, then the bytes (length checked by caller).
+    fn field(&mut self, data: &[u8]) {
+        self.u16(data.len() as u16);
+        self.bytes(data);
+    }
+
+    /// First byte and the variable-length remaining length.
+    fn header(&mut self, first: u8, mut remaining: usize) {
+        self.u8(first);
+        loop {
+            let mut b = (remaining % 128) as u8;
+            remaining /= 128;
+            if remaining > 0 {
+                b |= 0x80;
+            }
+            self.u8(b);
+            if remaining == 0 {
+                break;
+            }
+        }
+    }
+
+    fn finish(self) -> Result<usize, Error> {
+        if self.overflow {
+            return Err(Error::NoMemory);
+        }
+        Ok(self.pos)
+    }
+}
+
+/// Length of a string/binary field with its prefix; errors past 65535 bytes.
+fn field_len(data: &[u8]) -> Result<usize, Error> {
+    if data.len() > u16::MAX as usize {
+        return Err(Error::BadParameter);
+    }
+    Ok(2 + data.len())
+}
+
+fn check_remaining(remaining: usize) -> Result<(), Error> {
+    if remaining > MAX_REMAINING_LENGTH {
+        return Err(Error::BadParameter);
+    }
+    Ok(())
+}
+
+/// Total size of a packet with this remaining length.
+pub const fn packet_size(remaining: usize) -> usize {
+    let len_bytes = if remaining < 128 {
+        1
+    } else if remaining < 16_384 {
+        2
+    } else if remaining < 2_097_152 {
+        3
+    } else {
+        4
+    };
+    1 + len_bytes + remaining
+}
+
+/// Serialize CONNECT (protocol level 4).
+pub fn encode_connect(buf: &mut [u8], c: &Connect<'_>) -> Result<usize, Error> {
+    if c.password.is_some() && c.username.is_none() {
+        return Err(Error::BadParameter);
+    }
+    if c.client_id.is_empty() && !c.clean_session {
+        return Err(Error::BadParameter);
+    }
+    let mut flags = 0u8;
+    let mut remaining = 10 + field_len(c.client_id.as_bytes())?;
+    if c.clean_session {
+        flags |= 0x02;
+    }
+    if let Some(w) = &c.will {
+        topic::validate_name(w.topic.as_bytes())?;
+        flags |= 0x04 | ((w.qos as u8) << 3) | if w.retain { 0x20 } else { 0 };
+        remaining += field_len(w.topic.as_bytes())? + field_len(w.payload)?;
+    }
+    if let Some(u) = c.username {
+        flags |= 0x80;
+        remaining += field_len(u.as_bytes())?;
+    }
+    if let Some(p) = c.password {
+        flags |= 0x40;
+        remaining += field_len(p)?;
+    }
+    check_remaining(remaining)?;
+    let mut w = Writer::new(buf);
+    w.header(kind::CONNECT << 4, remaining);
+    w.bytes(&[0, 4, b'M', b'Q', b'T', b'T', 4, flags]);
+    w.u16(c.keep_alive_s);
+    w.field(c.client_id.as_bytes());
+    if let Some(will) = &c.will {
+        w.field(will.topic.as_bytes());
+        w.field(will.payload);
+    }
+    if let Some(u) = c.username {
+        w.field(u.as_bytes());
+    }
+    if let Some(p) = c.password {
+        w.field(p);
+    }
+    w.finish()
+}
+
+/// Serialize PUBLISH. `p.packet_id` must be non-zero for QoS 1 and 2.
+pub fn encode_publish(buf: &mut [u8], p: &Publish<'_>) -> Result<usize, Error> {
+    topic::validate_name(p.topic)?;
+    let qos = p.qos as u8;
+    if (qos == 0 && p.dup) || (qos > 0 && p.packet_id == 0) {
+        return Err(Error::BadParameter);
+    }
+    let mut remaining = field_len(p.topic)? + p.payload.len();
+    if qos > 0 {
+        remaining += 2;
+    }
+    check_remaining(remaining)?;
+    let first = (kind::PUBLISH << 4) | ((p.dup as u8) << 3) | (qos << 1) | p.retain as u8;
+    let mut w = Writer::new(buf);
+    w.header(first, remaining);
+    w.field(p.topic);
+    if qos > 0 {
+        w.u16(p.packet_id);
+    }
+    w.bytes(p.payload);
+    w.finish()
+}
+
+/// Serialize SUBSCRIBE with one or more filters.
+pub fn encode_subscribe(
+    buf: &mut [u8],
+    packet_id: u16,
+    subs: &[Subscription<'_>],
+) -> Result<usize, Error> {
+    let get = |i: usize| subs.get(i).map(|s| (s.filter, Some(s.qos)));
+    encode_filters(buf, kind::SUBSCRIBE, packet_id, subs.len(), &get)
+}
+
+/// Serialize UNSUBSCRIBE with one or more filters.
+pub fn encode_unsubscribe(
+    buf: &mut [u8],
+    packet_id: u16,
+    filters: &[&str],
+) -> Result<usize, Error> {
+    let get = |i: usize| filters.get(i).map(|&f| (f, None));
+    encode_filters(buf, kind::UNSUBSCRIBE, packet_id, filters.len(), &get)
+}
+
+/// The filter `i` of a SUBSCRIBE/UNSUBSCRIBE, with its QoS for SUBSCRIBE.
+type FilterAt<'f> = dyn Fn(usize) -> Option<(&'f str, Option<QoS>)> + 'f;
+
+/// Shared body of SUBSCRIBE and UNSUBSCRIBE: one code path, half the flash.
+fn encode_filters(
+    buf: &mut [u8],
+    packet_kind: u8,
+    packet_id: u16,
+    count: usize,
+    get: &FilterAt<'_>,
+) -> Result<usize, Error> {
+    if packet_id == 0 || count == 0 {
+        return Err(Error::BadParameter);
+    }
+    let mut remaining = 2;
+    for i in 0..count {
+        let (filter, qos) = get(i).ok_or(Error::BadParameter)?;
+        topic::validate_filter(filter)?;
+        remaining += field_len(filter.as_bytes())? + qos.is_some() as usize;
+    }
+    check_remaining(remaining)?;
+    let mut w = Writer::new(buf);
+    w.header((packet_kind << 4) | 0x02, remaining);
+    w.u16(packet_id);
+    for i in 0..count {
+        if let Some((filter, qos)) = get(i) {
+            w.field(filter.as_bytes());
+            if let Some(q) = qos {
+                w.u8(q as u8);
+            }
+        }
+    }
+    w.finish()
+}
+
+/// The four bytes of PUBACK, PUBREC, PUBREL (flags 0x2) or PUBCOMP.
+pub fn ack_bytes(packet_kind: u8, packet_id: u16) -> [u8; 4] {
+    let flags = if packet_kind == kind::PUBREL { 0x02 } else { 0 };
+    let id = packet_id.to_be_bytes();
+    [(packet_kind << 4) | flags, 2, id[0], id[1]]
+}
+
+/// Serialize PUBACK, PUBREC, PUBREL or PUBCOMP.
+pub fn encode_ack(buf: &mut [u8], packet_kind: u8, packet_id: u16) -> Result<usize, Error> {
+    if packet_id == 0 || !(kind::PUBACK..=kind::PUBCOMP).contains(&packet_kind) {
+        return Err(Error::BadParameter);
+    }
+    let mut w = Writer::new(buf);
+    w.bytes(&ack_bytes(packet_kind, packet_id));
+    w.finish()
+}
+
+/// PINGREQ bytes.
+pub const PINGREQ: [u8; 2] = [kind::PINGREQ << 4, 0];
+/// DISCONNECT bytes.
+pub const DISCONNECT: [u8; 2] = [kind::DISCONNECT << 4, 0];
+
+// ---------------------------------------------------------------------------
+// Decoding
+
+/// Decode a remaining length from the bytes after the first byte.
+///
+/// Returns the value and how many bytes it used. `NeedMoreBytes` when the
+/// bytes end with a continuation bit set; `RemainingLength` when a fourth byte
+/// still has its continuation bit.
+pub fn decode_remaining_length(bytes: &[u8]) -> Result<(usize, usize), Error> {
+    let mut value = 0usize;
+    for (i, &b) in bytes.iter().enumerate().take(4) {
+        value |= ((b & 0x7f) as usize) << (7 * i);
+        if b & 0x80 == 0 {
+            return Ok((value, i + 1));
+        }
+    }
+    if bytes.len() >= 4 {
+        return Err(Error::BadResponse(Malformed::RemainingLength));
+    }
+    Err(Error::NeedMoreBytes)
+}
+
+/// Decode one complete packet from the start of `bytes`.
+///
+/// Returns the packet and the number of bytes it occupied, or `NeedMoreBytes`
+/// when `bytes` holds only part of it.
+pub fn decode(bytes: &[u8]) -> Result<(Packet<'_>, usize), Error> {
+    let first = *bytes.first().ok_or(Error::NeedMoreBytes)?;
+    check_first_byte(first)?;
+    let rest = bytes.get(1..).unwrap_or_default();
+    let (remaining, used) = decode_remaining_length(rest)?;
+    let body = rest
+        .get(used..used + remaining)
+        .ok_or(Error::NeedMoreBytes)?;
+    Ok((decode_body(first, body)?, 1 + used + remaining))
+}
+
+/// Reject a first byte whose type a server never sends, before its body is
+/// read. The flags are checked with the body by [`decode_body`].
+pub fn check_first_byte(first: u8) -> Result<(), Error> {
+    match first >> 4 {
+        kind::CONNACK..=kind::PUBCOMP | kind::SUBACK | kind::UNSUBACK | kind::PINGRESP => Ok(()),
+        _ => Err(Error::BadResponse(Malformed::UnexpectedType)),
+    }
+}
+
+fn bad(m: Malformed) -> Error {
+    Error::BadResponse(m)
+}
+
+fn read_u16(b: &[u8], at: usize) -> Option<u16> {
+    match b.get(at..at + 2) {
+        Some(&[hi, lo]) => Some(u16::from_be_bytes([hi, lo])),
+        _ => None,
+    }
+}
+
+/// Body of a packet that is exactly a non-zero packet id.
+fn id_only(body: &[u8]) -> Result<u16, Error> {
+    if body.len() != 2 {
+        return Err(bad(Malformed::Length));
+    }
+    match read_u16(body, 0) {
+        Some(0) => Err(bad(Malformed::ZeroPacketId)),
+        Some(id) => Ok(id),
+        None => Err(bad(Malformed::Length)),
+    }
+}
+
+/// Validate and decode the body of a packet whose first byte is `first`.
+/// `body` must be exactly the remaining-length bytes.
+pub fn decode_body(first: u8, body: &[u8]) -> Result<Packet<'_>, Error> {
+    check_first_byte(first)?;
+    let ptype = first >> 4;
+    let flags = first & 0x0f;
+    if ptype == kind::PUBLISH {
+        return decode_publish(flags, body).map(Packet::Publish);
+    }
+    let expected_flags = if ptype == kind::PUBREL { 0x02 } else { 0 };
+    if flags != expected_flags {
+        return Err(bad(Malformed::ReservedBits));
+    }
+    let ack = match ptype {
+        kind::CONNACK => return decode_connack(body),
+        kind::SUBACK => return decode_suback(body),
+        kind::PUBACK => AckKind::PubAck,
+        kind::PUBREC => AckKind::PubRec,
+        kind::PUBREL => AckKind::PubRel,
+        kind::PUBCOMP => AckKind::PubComp,
+        kind::UNSUBACK => AckKind::UnsubAck,
+        _ => {
+            // PINGRESP: check_first_byte admitted nothing else.
+            if !body.is_empty() {
+                return Err(bad(Malformed::Length));
+            }
+            return Ok(Packet::PingResp);
+        }
+    };
+    Ok(Packet::Ack {
+        kind: ack,
+        packet_id: id_only(body)?,
+    })
+}
+
+fn decode_connack(body: &[u8]) -> Result<Packet<'_>, Error> {
+    let &[ack_flags, code] = body else {
+        return Err(bad(Malformed::Length));
+    };
+    if ack_flags & 0xfe != 0 {
+        return Err(bad(Malformed::ReservedBits));
+    }
+    if code > 5 {
+        return Err(bad(Malformed::ConnAckCode));
+    }
+    let session_present = ack_flags == 1;
+    if session_present && code != 0 {
+        return Err(bad(Malformed::SessionPresent));
+    }
+    Ok(Packet::ConnAck {
+        session_present,
+        code,
+    })
+}
+
+fn decode_suback(body: &[u8]) -> Result<Packet<'_>, Error> {
+    if body.len() < 3 {
+        return Err(bad(Malformed::Length));
+    }
+    let packet_id = id_only(body.get(..2).unwrap_or_default())?;
+    let statuses = body.get(2..).unwrap_or_default();
+    if statuses.iter().any(|&s| s > 2 && s != SUBACK_FAILURE) {
+        return Err(bad(Malformed::SubAckStatus));
+    }
+    Ok(Packet::SubAck {
+        packet_id,
+        statuses,
+    })
+}
+
+fn decode_publish(flags: u8, body: &[u8]) -> Result<Publish<'_>, Error> {
+    let Some(qos) = QoS::from_bits((flags >> 1) & 3) else {
+        return Err(bad(Malformed::Qos));
+    };
+    let dup = flags & 0x08 != 0;
+    if dup && qos == QoS::AtMostOnce {
+        return Err(bad(Malformed::Qos));
+    }
+    let Some(topic_len) = read_u16(body, 0) else {
+        return Err(bad(Malformed::Length));
+    };
+    let topic_end = 2 + topic_len as usize;
+    let Some(topic) = body.get(2..topic_end) else {
+        return Err(bad(Malformed::Length));
+    };
+    topic::validate_name(topic).map_err(|_| bad(Malformed::Topic))?;
+    let mut packet_id = 0;
+    let mut payload_at = topic_end;
+    if qos != QoS::AtMostOnce {
+        packet_id = match read_u16(body, topic_end) {
+            Some(0) => return Err(bad(Malformed::ZeroPacketId)),
+            Some(id) => id,
+            None => return Err(bad(Malformed::Length)),
+        };
+        payload_at += 2;
+    }
+    Ok(Publish {
+        topic,
+        payload: body.get(payload_at..).unwrap_or_default(),
+        qos,
+        retain: flags & 1 != 0,
+        dup,
+        packet_id,
+    })
+}
