@@ -42,6 +42,8 @@ from __future__ import annotations
 
 import argparse
 import atexit
+import ctypes
+import ctypes.util
 import os
 import pwd
 import re
@@ -54,7 +56,7 @@ import tempfile
 import threading
 import time
 from pathlib import Path
-from typing import List, Optional, Union
+from typing import Callable, List, Optional, Union
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
 DEFAULT_PKI_DIR = REPO_ROOT / "certs" / "generated"
@@ -192,6 +194,28 @@ def stop_pid(pid: int, grace: float = STOP_GRACE_S, proc: Optional[subprocess.Po
         while not gone() and time.monotonic() < deadline:
             time.sleep(0.02)
 
+
+def _die_with_parent() -> Optional[Callable[[], None]]:
+    """A preexec_fn that makes the child get SIGTERM when the spawning thread dies (Linux).
+
+    So a broker does not outlive a test run that was killed (SIGKILL, CI timeout) before its
+    cleanup could run. None where prctl is unavailable.
+    """
+    if not sys.platform.startswith("linux"):
+        return None
+    try:
+        libc = ctypes.CDLL(ctypes.util.find_library("c") or "libc.so.6", use_errno=True)
+    except OSError:
+        return None
+    pr_set_pdeathsig = 1
+
+    def preexec() -> None:
+        libc.prctl(pr_set_pdeathsig, signal.SIGTERM, 0, 0, 0)
+
+    return preexec
+
+
+_PREEXEC = _die_with_parent()
 
 _live: "set[object]" = set()  # Brokers and Observers to stop at interpreter exit
 _started: List[int] = []  # every PID this process started (mosquitto, mosquitto_sub)
@@ -358,6 +382,10 @@ class Broker:
             self._launch()
         except BaseException as e:  # noqa: BLE001 - reported by wait_started()
             self._error = e
+            return
+        # mosquitto gets SIGTERM when the thread that spawned it ends (PR_SET_PDEATHSIG):
+        # keep this thread alive until stop().
+        self._stopping.wait()
 
     def _write_conf(self) -> None:
         assert self.workdir is not None
@@ -397,6 +425,8 @@ use_identity_as_username true
                     ["mosquitto", "-c", str(self.conf_path)],
                     stdin=subprocess.DEVNULL, stdout=err, stderr=err,
                     cwd=self.workdir, start_new_session=self.new_session,
+                    # A CLI broker must outlive the CLI; others die with their spawning thread.
+                    preexec_fn=None if self.new_session else _PREEXEC,
                 )
             self.pid = self._proc.pid
             _started.append(self.pid)
@@ -533,7 +563,8 @@ class Observer:
         if shutil.which("stdbuf"):
             cmd = ["stdbuf", "-oL"] + cmd
         self._proc = subprocess.Popen(cmd, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
-                                      stderr=subprocess.STDOUT, text=True, errors="replace")
+                                      stderr=subprocess.STDOUT, text=True, errors="replace",
+                                      preexec_fn=_PREEXEC)
         self.pid = self._proc.pid
         _started.append(self.pid)
         _live.add(self)

@@ -317,3 +317,32 @@ def test_cli_serve_and_stop(pki: Path, tmp_path: Path) -> None:
     assert pid is not None and not _pid_alive(pid)
     assert not pidfile.exists()
     assert "Received PUBLISH" in (tmp_path / "work" / "mosquitto.log").read_text()
+
+
+def test_children_die_with_a_killed_test_process(pki: Path) -> None:
+    """A test run killed with SIGKILL (no cleanup at all) leaves no broker or observer running."""
+    code = f"""
+import sys, time
+sys.path.insert(0, {str(E2E_DIR)!r})
+from broker import Broker, Observer
+b = Broker({str(pki)!r}).start()
+o = Observer({str(pki)!r}, b.port).start()
+d = Broker({str(pki)!r}, start_delay=0.1).start()
+d.wait_started(10)
+print(b.pid, o.pid, d.pid, flush=True)
+time.sleep(60)
+"""
+    proc = subprocess.Popen([sys.executable, "-c", code], stdin=subprocess.DEVNULL,
+                            stdout=subprocess.PIPE, text=True)
+    try:
+        line = proc.stdout.readline()
+    finally:
+        proc.kill()
+        proc.wait(timeout=10)
+        proc.stdout.close()
+    pids = [int(p) for p in line.split()]
+    assert len(pids) == 3, line
+    deadline = time.monotonic() + 5
+    while any(_pid_alive(p) for p in pids) and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert not [p for p in pids if _pid_alive(p)]
