@@ -5,18 +5,34 @@
 # `cargo metadata` on the tiny locator manifest in cmake/crate-sources/, whose
 # Cargo.lock is committed, so every machine gets the same versions.
 #
-#   crate_source_dir(<crate-name> <out-var>)
+#   crate_source_dir(<crate-name> <out-var> [MANIFEST <path/to/Cargo.toml>])
 #
 # sets <out-var> to the directory holding the crate's Cargo.toml. The result
 # is cached per crate (CRATE_SOURCE_DIR_<name>), so a firmware project can
 # preset it to use its own tree instead.
+#
+# MANIFEST resolves the crate in another graph, e.g. the root workspace for
+# freertos-rust (an optional dependency: that graph is read with
+# `cargo metadata --all-features --locked`). Without it, the locator manifest
+# above is used, exactly as before.
 
 include_guard(GLOBAL)
 
 set(_CRATE_SOURCES_MANIFEST "${CMAKE_CURRENT_LIST_DIR}/crate-sources/Cargo.toml")
 
+# _crate_sources_metadata(<out-var> [<manifest>]): `cargo metadata` JSON of
+# <manifest> (default: the locator manifest), run once per manifest.
 function(_crate_sources_metadata out_var)
-    get_property(_json GLOBAL PROPERTY _CRATE_SOURCES_METADATA)
+    # Not ${_CRATE_SOURCES_MANIFEST}: include_guard(GLOBAL) sets that only in
+    # the directory scope that included this file first.
+    set(_manifest "${CMAKE_CURRENT_FUNCTION_LIST_DIR}/crate-sources/Cargo.toml")
+    set(_extra "")
+    if(ARGC GREATER 1)
+        set(_manifest "${ARGV1}")
+        set(_extra --all-features)
+    endif()
+    string(MD5 _key "${_manifest}")
+    get_property(_json GLOBAL PROPERTY _CRATE_SOURCES_METADATA_${_key})
     if(_json)
         set(${out_var} "${_json}" PARENT_SCOPE)
         return()
@@ -24,24 +40,31 @@ function(_crate_sources_metadata out_var)
     find_program(CARGO_EXECUTABLE cargo HINTS "$ENV{HOME}/.cargo/bin" REQUIRED)
     execute_process(
         COMMAND "${CARGO_EXECUTABLE}" metadata --format-version 1 --locked
-                --manifest-path "${_CRATE_SOURCES_MANIFEST}"
+                ${_extra} --manifest-path "${_manifest}"
         OUTPUT_VARIABLE _json
         ERROR_VARIABLE _err
         RESULT_VARIABLE _rc)
     if(NOT _rc EQUAL 0)
-        message(FATAL_ERROR "cargo metadata on ${_CRATE_SOURCES_MANIFEST} failed:\n${_err}")
+        message(FATAL_ERROR "cargo metadata on ${_manifest} failed:\n${_err}")
     endif()
-    set_property(GLOBAL PROPERTY _CRATE_SOURCES_METADATA "${_json}")
+    set_property(GLOBAL PROPERTY _CRATE_SOURCES_METADATA_${_key} "${_json}")
     set(${out_var} "${_json}" PARENT_SCOPE)
 endfunction()
 
 function(crate_source_dir crate out_var)
+    cmake_parse_arguments(PARSE_ARGV 2 _csd "" "MANIFEST" "")
     string(MAKE_C_IDENTIFIER "${crate}" _id)
     if(CRATE_SOURCE_DIR_${_id})
         set(${out_var} "${CRATE_SOURCE_DIR_${_id}}" PARENT_SCOPE)
         return()
     endif()
-    _crate_sources_metadata(_json)
+    if(_csd_MANIFEST)
+        get_filename_component(_manifest "${_csd_MANIFEST}" ABSOLUTE)
+        _crate_sources_metadata(_json "${_manifest}")
+    else()
+        set(_manifest "${CMAKE_CURRENT_FUNCTION_LIST_DIR}/crate-sources/Cargo.toml")
+        _crate_sources_metadata(_json)
+    endif()
     string(JSON _n LENGTH "${_json}" packages)
     math(EXPR _last "${_n} - 1")
     foreach(_i RANGE ${_last})
@@ -54,5 +77,5 @@ function(crate_source_dir crate out_var)
             return()
         endif()
     endforeach()
-    message(FATAL_ERROR "crate ${crate} is not in ${_CRATE_SOURCES_MANIFEST}")
+    message(FATAL_ERROR "crate ${crate} is not in ${_manifest}")
 endfunction()
