@@ -1,0 +1,113 @@
+# RustComponent.cmake - build the rust-component staticlib with cargo and use
+# it as a CMake library.
+#
+# Use from any firmware CMakeLists.txt (this repo's demos or another one):
+#
+#   include(<repo>/cmake/RustComponent.cmake)
+#   add_rust_component(TARGET rust_component
+#       FEATURES freertos                    # cargo features, optional
+#       RUST_TARGET thumbv7m-none-eabi       # optional; default: host triple
+#       ENV "VAR=value" "OTHER=value")       # optional; seen by build.rs
+#   target_link_libraries(app PRIVATE rust_component c_shim freertos_rust_shim
+#                                     mbedtls freertos_kernel)
+#
+# It runs, from the repository root and on every build (cargo itself decides
+# what is out of date):
+#
+#   cargo build --release --locked -p rust-component --lib \
+#         --target <triple> [--features <f,...>]
+#
+# with CARGO_TARGET_DIR=<build>/cargo-<TARGET>, and defines
+#   <TARGET>        IMPORTED STATIC library (GLOBAL): librust_component.a,
+#                   INTERFACE include dir rust-component/include (the cbindgen
+#                   header), depends on the cargo step;
+#   <TARGET>_cargo  the custom target running cargo.
+#
+# Link order: the staticlib calls into C (TLS transport, PKCS#11, log sink,
+# freertos_rs_* shim, kernel), so list it before those libraries.
+#
+# ENV entries are passed verbatim to cargo's environment ("NAME=value", one
+# list element each; values may contain spaces). For thumbv7m-none-eabi,
+# BINDGEN_EXTRA_CLANG_ARGS_thumbv7m_none_eabi="-isystem /usr/lib/arm-none-eabi/include"
+# is added unless ENV sets it: bindgen's clang needs newlib's headers there.
+#
+# Cache variables: CARGO_EXECUTABLE, RUSTC_EXECUTABLE (found on PATH or in
+# ~/.cargo/bin).
+
+include_guard(GLOBAL)
+
+# rust_host_triple(<out-var>): the host triple reported by `rustc -vV`.
+function(rust_host_triple out_var)
+    find_program(RUSTC_EXECUTABLE rustc HINTS "$ENV{HOME}/.cargo/bin" REQUIRED)
+    execute_process(COMMAND "${RUSTC_EXECUTABLE}" -vV
+                    OUTPUT_VARIABLE _out RESULT_VARIABLE _rc)
+    string(REGEX MATCH "host: ([^\n]+)" _match "${_out}")
+    if(NOT _rc EQUAL 0 OR NOT CMAKE_MATCH_1)
+        message(FATAL_ERROR "cannot read the host triple from `rustc -vV`")
+    endif()
+    set(${out_var} "${CMAKE_MATCH_1}" PARENT_SCOPE)
+endfunction()
+
+function(add_rust_component)
+    cmake_parse_arguments(PARSE_ARGV 0 _rc "" "TARGET;RUST_TARGET" "FEATURES;ENV")
+    if(NOT _rc_TARGET)
+        message(FATAL_ERROR "add_rust_component: TARGET <name> is required")
+    endif()
+    if(_rc_UNPARSED_ARGUMENTS)
+        message(FATAL_ERROR "add_rust_component: unknown arguments ${_rc_UNPARSED_ARGUMENTS}")
+    endif()
+    find_program(CARGO_EXECUTABLE cargo HINTS "$ENV{HOME}/.cargo/bin" REQUIRED)
+    # From the function's file, not a variable set at include time:
+    # include_guard(GLOBAL) would leave that unset in other directories.
+    get_filename_component(_root "${CMAKE_CURRENT_FUNCTION_LIST_DIR}/.." ABSOLUTE)
+
+    set(_triple "${_rc_RUST_TARGET}")
+    if(NOT _triple)
+        rust_host_triple(_triple)
+    endif()
+
+    set(_target_dir "${CMAKE_BINARY_DIR}/cargo-${_rc_TARGET}")
+    set(_lib "${_target_dir}/${_triple}/release/${CMAKE_STATIC_LIBRARY_PREFIX}rust_component${CMAKE_STATIC_LIBRARY_SUFFIX}")
+
+    set(_env "CARGO_TARGET_DIR=${_target_dir}")
+    if(_triple STREQUAL "thumbv7m-none-eabi"
+       AND NOT "${_rc_ENV}" MATCHES "BINDGEN_EXTRA_CLANG_ARGS_thumbv7m_none_eabi=")
+        list(APPEND _env
+             "BINDGEN_EXTRA_CLANG_ARGS_thumbv7m_none_eabi=-isystem /usr/lib/arm-none-eabi/include")
+    endif()
+    list(APPEND _env ${_rc_ENV})
+
+    set(_features "")
+    if(_rc_FEATURES)
+        list(JOIN _rc_FEATURES "," _joined)
+        set(_features --features "${_joined}")
+    endif()
+
+    # add_custom_target is always out of date: cargo runs on every build and
+    # only rewrites the archive when something changed (BYPRODUCTS lets the
+    # generator relink exactly then).
+    add_custom_target(${_rc_TARGET}_cargo
+        COMMAND "${CMAKE_COMMAND}" -E env ${_env}
+                "${CARGO_EXECUTABLE}" build --release --locked
+                -p rust-component --lib --target "${_triple}" ${_features}
+        WORKING_DIRECTORY "${_root}"
+        BYPRODUCTS "${_lib}"
+        COMMENT "cargo build -p rust-component --target ${_triple}"
+        USES_TERMINAL
+        VERBATIM)
+
+    add_library(${_rc_TARGET} STATIC IMPORTED GLOBAL)
+    set_target_properties(${_rc_TARGET} PROPERTIES IMPORTED_LOCATION "${_lib}")
+    set(_include "${_root}/rust-component/include")
+    if(EXISTS "${_include}")
+        set_target_properties(${_rc_TARGET} PROPERTIES
+            INTERFACE_INCLUDE_DIRECTORIES "${_include}")
+    else()
+        message(STATUS "add_rust_component: ${_include} does not exist yet "
+                       "(cbindgen header); no include dir added")
+    endif()
+    add_dependencies(${_rc_TARGET} ${_rc_TARGET}_cargo)
+
+    message(STATUS "Rust component ${_rc_TARGET}: ${_triple}, "
+                   "features '${_rc_FEATURES}', ${_lib}")
+endfunction()
