@@ -1,0 +1,166 @@
+// SPDX-License-Identifier: MIT OR Apache-2.0
+/*
+ * main.c - FreeRTOS POSIX simulator image of the MQTT mutual-auth demo.
+ *
+ * main() creates one task, "MQTTDemo" (democonfigDEMO_STACKSIZE words,
+ * democonfigDEMO_PRIORITY), which runs the demo in that task:
+ *   DEMO_USE_RUST_TASK=1: mqtt_demo_run(democonfigDEMO_ITERATIONS), exported
+ *                         by the Rust staticlib (0 = success);
+ *   DEMO_USE_RUST_TASK=0: placeholder_demo_run(), which checks that the
+ *                         kernel, mbedTLS and freertos-rust's shim link and work.
+ *
+ * Exit status: when the demo returns, the task stores its status and calls
+ * vTaskEndScheduler(). The V11 POSIX port then stops the tick thread and
+ * wakes the thread blocked in vTaskStartScheduler(), so main() returns and
+ * exit() flushes stdio. Process exit codes:
+ *   0        the demo returned 0
+ *   1..100   the demo's own non-zero status (others map to 100; the raw
+ *            value is printed)
+ *   101      configASSERT failed          102  pvPortMalloc failed
+ *   103      task stack overflow          104  the demo task never ran
+ * The hooks exit at once with _exit(): the other tasks are threads parked at
+ * arbitrary points, possibly inside stdio, so no locks are taken there.
+ */
+#define _POSIX_C_SOURCE 200809L
+
+#include <inttypes.h>
+#include <stdarg.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "FreeRTOS.h"
+#include "task.h"
+
+#include "demo_config.h"
+
+#ifndef DEMO_USE_RUST_TASK
+#define DEMO_USE_RUST_TASK 0
+#endif
+
+enum {
+	EXIT_DEMO_MAX = 100,
+	EXIT_ASSERT = 101,
+	EXIT_MALLOC_FAILED = 102,
+	EXIT_STACK_OVERFLOW = 103,
+	EXIT_NOT_RUN = 104,
+};
+
+#if DEMO_USE_RUST_TASK
+/* Exported by rust-component (see its cbindgen header). */
+extern int32_t mqtt_demo_run(uint32_t iterations);
+#define demo_run mqtt_demo_run
+#else
+#include "placeholder.h"
+#define demo_run placeholder_demo_run
+#endif
+
+static volatile int32_t demo_status;
+static volatile int demo_finished;
+
+/* Lock-free report for the hooks: format, write(2), _exit(2). */
+static void __attribute__((noreturn, format(printf, 2, 3)))
+fatal(int code, const char *fmt, ...)
+{
+	char buf[256];
+	va_list ap;
+	int len;
+
+	va_start(ap, fmt);
+	len = vsnprintf(buf, sizeof(buf), fmt, ap);
+	va_end(ap);
+	if (len > (int)sizeof(buf) - 1)
+		len = sizeof(buf) - 1;
+	if (len > 0)
+		(void)!write(STDERR_FILENO, buf, (size_t)len);
+	_exit(code);
+}
+
+void vDemoAssertCalled(const char *pcFile, unsigned long ulLine)
+{
+	fatal(EXIT_ASSERT, "[main] FATAL: configASSERT failed at %s:%lu\n",
+	      pcFile, ulLine);
+}
+
+void vApplicationMallocFailedHook(void)
+{
+	fatal(EXIT_MALLOC_FAILED,
+	      "[main] FATAL: pvPortMalloc failed: FreeRTOS heap exhausted "
+	      "(%zu of %zu bytes free); raise configTOTAL_HEAP_SIZE\n",
+	      xPortGetFreeHeapSize(), (size_t)configTOTAL_HEAP_SIZE);
+}
+
+void vApplicationStackOverflowHook(TaskHandle_t xTask, char *pcTaskName)
+{
+	(void)xTask;
+	fatal(EXIT_STACK_OVERFLOW,
+	      "[main] FATAL: stack overflow in task '%s'; raise its stack depth\n",
+	      pcTaskName);
+}
+
+/* Sleep instead of spinning a host core; the tick signal cuts it short. */
+void vApplicationIdleHook(void)
+{
+	const struct timespec ts = { .tv_sec = 0, .tv_nsec = 15 * 1000 * 1000 };
+
+	(void)nanosleep(&ts, NULL);
+}
+
+static void demo_task(void *params)
+{
+	int32_t status;
+
+	(void)params;
+	status = demo_run(democonfigDEMO_ITERATIONS);
+	printf("[main] demo returned %" PRId32 "; demo task stack high water mark: %lu words\n",
+	       status, (unsigned long)uxTaskGetStackHighWaterMark(NULL));
+	demo_status = status;
+	demo_finished = 1;
+	vTaskEndScheduler();
+	/* The POSIX port parks this thread in vPortEndScheduler(). */
+	for (;;)
+		pause();
+}
+
+static int exit_code(void)
+{
+	int32_t status = demo_status;
+
+	if (!demo_finished)
+		return EXIT_NOT_RUN;
+	if (status >= 0 && status <= EXIT_DEMO_MAX)
+		return (int)status;
+	return EXIT_DEMO_MAX;
+}
+
+int main(void)
+{
+	BaseType_t ok;
+	int code;
+
+	/* Logs go to pipes in tests: flush each line. */
+	setvbuf(stdout, NULL, _IOLBF, 0);
+	printf("[main] FreeRTOS %s POSIX simulator, heap %zu bytes, %s demo, %u iteration(s) (0 = forever)\n",
+	       tskKERNEL_VERSION_NUMBER, (size_t)configTOTAL_HEAP_SIZE,
+	       DEMO_USE_RUST_TASK ? "Rust MQTT" : "placeholder",
+	       (unsigned)democonfigDEMO_ITERATIONS);
+
+	ok = xTaskCreate(demo_task, "MQTTDemo", democonfigDEMO_STACKSIZE, NULL,
+			 democonfigDEMO_PRIORITY, NULL);
+	if (ok != pdPASS) {
+		fprintf(stderr, "[main] cannot create the demo task (%u words)\n",
+			(unsigned)democonfigDEMO_STACKSIZE);
+		return EXIT_NOT_RUN;
+	}
+
+	vTaskStartScheduler();
+
+	code = exit_code();
+	printf("[main] scheduler ended; minimum ever free heap: %zu of %zu bytes; exit code %d\n",
+	       xPortGetMinimumEverFreeHeapSize(), (size_t)configTOTAL_HEAP_SIZE, code);
+	fflush(stdout);
+	return code;
+}
