@@ -1,0 +1,774 @@
+//! The client session against scripted transports: what goes out on the
+//! wire, what events come back, timeouts under a fake clock (including the
+//! u32 wrap), chunked delivery, QoS 1/2 both ways, resumed sessions.
+
+use super::{srv, FakeClock, Script};
+use crate::client::{Client, Event, Timeouts};
+use crate::error::{Error, Malformed};
+use crate::state::Record;
+use crate::wire::{kind, AckKind, Connect, Publish, QoS, Subscription};
+
+/// Owned storage a test client borrows.
+struct Store {
+    buf: Vec<u8>,
+    out: [Record; 4],
+    inc: [Record; 4],
+}
+
+impl Store {
+    fn new(size: usize) -> Self {
+        Store {
+            buf: vec![0; size],
+            out: [Record::EMPTY; 4],
+            inc: [Record::EMPTY; 4],
+        }
+    }
+    fn client<'a>(
+        &'a mut self,
+        t: &'a mut Script,
+        c: &FakeClock,
+    ) -> Client<'a, &'a mut Script, FakeClock> {
+        let timeouts = Timeouts {
+            recv_ms: 500,
+            send_ms: 300,
+            ping_resp_ms: 2000,
+        };
+        Client::new(
+            t,
+            c.clone(),
+            &mut self.buf,
+            &mut self.out,
+            &mut self.inc,
+            timeouts,
+        )
+    }
+}
+
+/// Owned copy of an event, for assertions after the buffer moves on.
+#[derive(Debug, PartialEq, Eq)]
+enum Ev {
+    Pub(Vec<u8>, Vec<u8>, QoS, u16, bool),
+    Ack(AckKind, u16),
+    SubAck(u16, Vec<u8>),
+    PingResp,
+}
+
+fn own(e: Event<'_>) -> Ev {
+    match e {
+        Event::Publish(p) => Ev::Pub(
+            p.topic.to_vec(),
+            p.payload.to_vec(),
+            p.qos,
+            p.packet_id,
+            p.dup,
+        ),
+        Event::Ack { kind, packet_id } => Ev::Ack(kind, packet_id),
+        Event::SubAck {
+            packet_id,
+            statuses,
+        } => Ev::SubAck(packet_id, statuses.to_vec()),
+        Event::PingResp => Ev::PingResp,
+    }
+}
+
+/// Drain events for `ms` of fake time.
+fn run(c: &mut Client<'_, &mut Script, FakeClock>, ms: u32) -> (Vec<Ev>, Result<bool, Error>) {
+    let mut evs = Vec::new();
+    let r = c.process_loop(ms, &mut |e| {
+        evs.push(own(e));
+        false
+    });
+    (evs, r)
+}
+
+fn connected<'a>(
+    s: &'a mut Store,
+    t: &'a mut Script,
+    clock: &FakeClock,
+) -> Client<'a, &'a mut Script, FakeClock> {
+    t.push(&srv::connack(false, 0));
+    let mut c = s.client(t, clock);
+    assert_eq!(c.connect(&Connect::new("dev", 60), 1000), Ok(false));
+    c
+}
+
+#[test]
+fn connect_sends_connect_and_accepts_connack() {
+    let clock = FakeClock::at(0);
+    let mut t = Script::new(&clock);
+    let mut s = Store::new(256);
+    {
+        let c = connected(&mut s, &mut t, &clock);
+        assert!(c.is_connected());
+    }
+    let sent = t.sent_packets();
+    assert_eq!(sent.len(), 1);
+    assert_eq!(sent[0].kind(), kind::CONNECT);
+}
+
+#[test]
+fn connack_timeout_is_no_data_available() {
+    let clock = FakeClock::at(u32::MAX - 300); // the deadline crosses the wrap
+    let mut t = Script::new(&clock);
+    let mut s = Store::new(256);
+    let mut c = s.client(&mut t, &clock);
+    assert_eq!(
+        c.connect(&Connect::new("dev", 60), 1000),
+        Err(Error::NoDataAvailable)
+    );
+    assert!(!c.is_connected());
+    drop(c);
+    let waited = clock.get().wrapping_sub(u32::MAX - 300);
+    assert!((1000..1100).contains(&waited), "waited {waited} ms");
+}
+
+#[test]
+fn connack_refusals_and_violations() {
+    for (bytes, want) in [
+        (srv::connack(false, 5), Error::ServerRefused(5)),
+        (srv::connack(false, 2), Error::ServerRefused(2)),
+        (
+            srv::connack(true, 0),
+            Error::BadResponse(Malformed::SessionPresent),
+        ),
+        (
+            srv::ack(kind::PUBACK, 1),
+            Error::BadResponse(Malformed::UnexpectedType),
+        ),
+        (
+            vec![0x20, 2, 4, 0],
+            Error::BadResponse(Malformed::ReservedBits),
+        ),
+        (vec![0x10, 0], Error::BadResponse(Malformed::UnexpectedType)),
+    ] {
+        let clock = FakeClock::at(0);
+        let mut t = Script::new(&clock);
+        t.push(&bytes);
+        let mut s = Store::new(256);
+        let mut c = s.client(&mut t, &clock);
+        assert_eq!(
+            c.connect(&Connect::new("dev", 60), 1000),
+            Err(want),
+            "{bytes:?}"
+        );
+        assert!(!c.is_connected());
+        assert_eq!(
+            c.publish(&Publish::new("t", b"", QoS::AtMostOnce)),
+            Err(Error::IllegalState)
+        );
+    }
+}
+
+#[test]
+fn operations_before_connect_are_illegal_state() {
+    let clock = FakeClock::at(0);
+    let mut t = Script::new(&clock);
+    let mut s = Store::new(64);
+    let mut c = s.client(&mut t, &clock);
+    let sub = [Subscription {
+        filter: "a",
+        qos: QoS::AtLeastOnce,
+    }];
+    assert_eq!(c.subscribe(&sub), Err(Error::IllegalState));
+    assert_eq!(c.unsubscribe(&["a"]), Err(Error::IllegalState));
+    assert_eq!(c.ping(), Err(Error::IllegalState));
+    assert_eq!(c.disconnect(), Err(Error::IllegalState));
+    assert_eq!(c.poll(&mut |_| false), Err(Error::IllegalState));
+    drop(c);
+    assert!(t.sent.is_empty(), "nothing may leave before CONNECT");
+}
+
+#[test]
+fn qos1_outgoing_flow_and_packet_ids() {
+    let clock = FakeClock::at(0);
+    let mut t = Script::new(&clock);
+    let mut s = Store::new(256);
+    let mut c = connected(&mut s, &mut t, &clock);
+    let id1 = c
+        .publish(&Publish::new("a/b", b"one", QoS::AtLeastOnce))
+        .unwrap();
+    let id2 = c
+        .publish(&Publish::new("a/b", b"two", QoS::AtLeastOnce))
+        .unwrap();
+    assert_ne!(id1, 0);
+    assert_ne!(id1, id2);
+    assert_eq!(c.pending_publishes().collect::<Vec<_>>(), vec![id1, id2]);
+    c.transport_mut().push(&srv::ack(kind::PUBACK, id2));
+    c.transport_mut().push(&srv::ack(kind::PUBACK, id1));
+    let (evs, r) = run(&mut c, 100);
+    assert_eq!(r, Ok(false));
+    assert_eq!(
+        evs,
+        vec![Ev::Ack(AckKind::PubAck, id2), Ev::Ack(AckKind::PubAck, id1)]
+    );
+    assert_eq!(c.pending_publishes().count(), 0);
+    // A second PUBACK for the same id is for a packet not in flight.
+    c.transport_mut().push(&srv::ack(kind::PUBACK, id1));
+    let (_, r) = run(&mut c, 100);
+    assert_eq!(r, Err(Error::BadResponse(Malformed::UnknownPacketId)));
+    assert!(!c.is_connected());
+    drop(c);
+    let sent = t.sent_packets();
+    assert_eq!(
+        sent[1].publish_parts(),
+        (b"a/b".to_vec(), id1, b"one".to_vec())
+    );
+    assert_eq!(sent[1].first, 0x32);
+}
+
+#[test]
+fn packet_ids_skip_zero_and_ids_in_flight() {
+    let clock = FakeClock::at(0);
+    let mut t = Script::new(&clock);
+    let mut s = Store::new(256);
+    let mut c = connected(&mut s, &mut t, &clock);
+    let first = c
+        .publish(&Publish::new("t", b"", QoS::AtLeastOnce))
+        .unwrap();
+    let mut seen = vec![first];
+    // Complete and reissue 65,540 publishes: ids wrap, never 0, never the
+    // one still in flight.
+    for _ in 0..65_540u32 {
+        let id = c
+            .publish(&Publish::new("t", b"", QoS::AtLeastOnce))
+            .unwrap();
+        assert_ne!(id, 0);
+        assert_ne!(id, first);
+        c.transport_mut().push(&srv::ack(kind::PUBACK, id));
+        c.poll(&mut |_| false).unwrap();
+        seen.push(id);
+    }
+    assert!(seen.len() > 65_535);
+}
+
+#[test]
+fn outgoing_table_full_is_no_memory_and_nothing_is_sent() {
+    let clock = FakeClock::at(0);
+    let mut t = Script::new(&clock);
+    let mut s = Store::new(256);
+    let mut c = connected(&mut s, &mut t, &clock);
+    for _ in 0..4 {
+        c.publish(&Publish::new("t", b"", QoS::AtLeastOnce))
+            .unwrap();
+    }
+    assert_eq!(
+        c.publish(&Publish::new("t", b"", QoS::AtLeastOnce)),
+        Err(Error::NoMemory)
+    );
+    // QoS 0 needs no record.
+    assert_eq!(c.publish(&Publish::new("t", b"", QoS::AtMostOnce)), Ok(0));
+    drop(c);
+    assert_eq!(t.sent_packets().len(), 1 + 4 + 1);
+}
+
+#[test]
+fn qos2_outgoing_flow() {
+    let clock = FakeClock::at(0);
+    let mut t = Script::new(&clock);
+    let mut s = Store::new(256);
+    let mut c = connected(&mut s, &mut t, &clock);
+    let id = c
+        .publish(&Publish::new("q2", b"x", QoS::ExactlyOnce))
+        .unwrap();
+    // PUBCOMP before PUBREC is out of order.
+    c.transport_mut().push(&srv::ack(kind::PUBREC, id));
+    let (evs, r) = run(&mut c, 50);
+    assert_eq!((evs, r), (vec![Ev::Ack(AckKind::PubRec, id)], Ok(false)));
+    c.transport_mut().push(&srv::ack(kind::PUBCOMP, id));
+    let (evs, _) = run(&mut c, 50);
+    assert_eq!(evs, vec![Ev::Ack(AckKind::PubComp, id)]);
+    drop(c);
+    let sent = t.sent_packets();
+    assert_eq!(sent[2].first, 0x62, "PUBREL with flags 0x2");
+    assert_eq!(sent[2].id_at(0), id);
+}
+
+#[test]
+fn ack_in_the_wrong_phase_is_illegal_state() {
+    let clock = FakeClock::at(0);
+    let mut t = Script::new(&clock);
+    let mut s = Store::new(256);
+    let mut c = connected(&mut s, &mut t, &clock);
+    let id = c
+        .publish(&Publish::new("q2", b"x", QoS::ExactlyOnce))
+        .unwrap();
+    c.transport_mut().push(&srv::ack(kind::PUBACK, id));
+    let (_, r) = run(&mut c, 50);
+    assert_eq!(r, Err(Error::IllegalState));
+}
+
+#[test]
+fn qos1_incoming_is_delivered_then_acked() {
+    let clock = FakeClock::at(0);
+    let mut t = Script::new(&clock);
+    let mut s = Store::new(256);
+    let mut c = connected(&mut s, &mut t, &clock);
+    c.transport_mut()
+        .push(&srv::publish("in/t", b"hello", 1, 77, false));
+    let (evs, _) = run(&mut c, 50);
+    assert_eq!(
+        evs,
+        vec![Ev::Pub(
+            b"in/t".to_vec(),
+            b"hello".to_vec(),
+            QoS::AtLeastOnce,
+            77,
+            false
+        )]
+    );
+    drop(c);
+    assert_eq!(t.sent[t.sent.len() - 4..], srv::ack(kind::PUBACK, 77)[..]);
+}
+
+#[test]
+fn qos2_incoming_is_delivered_once_and_completed() {
+    let clock = FakeClock::at(0);
+    let mut t = Script::new(&clock);
+    let mut s = Store::new(256);
+    let mut c = connected(&mut s, &mut t, &clock);
+    c.transport_mut()
+        .push(&srv::publish("in", b"once", 2, 9, false));
+    // The server did not see our PUBREC and resends with DUP.
+    c.transport_mut()
+        .push(&srv::publish("in", b"once", 2, 9, true));
+    c.transport_mut().push(&srv::ack(kind::PUBREL, 9));
+    let (evs, r) = run(&mut c, 100);
+    assert_eq!(r, Ok(false));
+    assert_eq!(
+        evs,
+        vec![
+            Ev::Pub(b"in".to_vec(), b"once".to_vec(), QoS::ExactlyOnce, 9, false),
+            Ev::Ack(AckKind::PubRel, 9)
+        ]
+    );
+    // After PUBREL the id is free: a new publish with it is a new message.
+    c.transport_mut()
+        .push(&srv::publish("in", b"again", 2, 9, false));
+    let (evs, _) = run(&mut c, 50);
+    assert_eq!(evs.len(), 1);
+    drop(c);
+    let acks: Vec<_> = t
+        .sent_packets()
+        .iter()
+        .skip(1)
+        .map(|p| (p.first, p.id_at(0)))
+        .collect();
+    assert_eq!(acks, vec![(0x50, 9), (0x50, 9), (0x70, 9), (0x50, 9)]);
+}
+
+#[test]
+fn incoming_qos2_table_full_is_no_memory() {
+    let clock = FakeClock::at(0);
+    let mut t = Script::new(&clock);
+    let mut s = Store::new(256);
+    let mut c = connected(&mut s, &mut t, &clock);
+    for id in 1..=5 {
+        c.transport_mut()
+            .push(&srv::publish("in", b"x", 2, id, false));
+    }
+    let (evs, r) = run(&mut c, 100);
+    assert_eq!(evs.len(), 4);
+    assert_eq!(r, Err(Error::NoMemory));
+}
+
+#[test]
+fn subscribe_suback_statuses_and_count_check() {
+    let clock = FakeClock::at(0);
+    let mut t = Script::new(&clock);
+    let mut s = Store::new(256);
+    let mut c = connected(&mut s, &mut t, &clock);
+    let subs = [
+        Subscription {
+            filter: "a/#",
+            qos: QoS::AtLeastOnce,
+        },
+        Subscription {
+            filter: "b/+",
+            qos: QoS::ExactlyOnce,
+        },
+    ];
+    let id = c.subscribe(&subs).unwrap();
+    c.transport_mut().push(&srv::suback(id, &[1, 0x80]));
+    let (evs, _) = run(&mut c, 50);
+    assert_eq!(evs, vec![Ev::SubAck(id, vec![1, 0x80])]);
+    let id = c.subscribe(&subs).unwrap();
+    c.transport_mut().push(&srv::suback(id, &[1]));
+    let (_, r) = run(&mut c, 50);
+    assert_eq!(r, Err(Error::BadResponse(Malformed::SubAckCount)));
+}
+
+#[test]
+fn unsubscribe_and_disconnect() {
+    let clock = FakeClock::at(0);
+    let mut t = Script::new(&clock);
+    let mut s = Store::new(256);
+    let mut c = connected(&mut s, &mut t, &clock);
+    let id = c.unsubscribe(&["a/b"]).unwrap();
+    c.transport_mut().push(&srv::ack(kind::UNSUBACK, id));
+    let mut got = None;
+    let r = c.process_loop(1000, &mut |e| {
+        got = Some(own(e));
+        true
+    });
+    assert_eq!(r, Ok(true), "the handler ends the loop early");
+    assert_eq!(got, Some(Ev::Ack(AckKind::UnsubAck, id)));
+    assert_eq!(c.disconnect(), Ok(()));
+    assert!(!c.is_connected());
+    drop(c);
+    assert_eq!(t.sent[t.sent.len() - 2..], [0xe0, 0]);
+}
+
+#[test]
+fn keep_alive_pings_when_idle_and_detects_missing_pingresp_across_wrap() {
+    // Start 30 s before the u32 millisecond counter wraps.
+    let clock = FakeClock::at(u32::MAX - 30_000);
+    let mut t = Script::new(&clock);
+    t.idle_ms = 100;
+    let mut s = Store::new(256);
+    let mut c = connected(&mut s, &mut t, &clock);
+    let t0 = clock.get();
+    // Idle for 59.9 s: no PINGREQ yet.
+    let (_, r) = run(&mut c, 59_800);
+    assert_eq!(r, Ok(false));
+    assert_eq!(c.transport_mut().sent_packets().len(), 1);
+    // Past 60 s idle: exactly one PINGREQ.
+    let (_, r) = run(&mut c, 400);
+    assert_eq!(r, Ok(false));
+    let sent = c.transport_mut().sent_packets();
+    assert_eq!(sent.len(), 2);
+    assert_eq!(sent[1].kind(), kind::PINGREQ);
+    let ping_at = clock.get();
+    assert!(ping_at.wrapping_sub(t0) >= 60_000);
+    // The server answers: the session goes on.
+    c.transport_mut().push(&srv::PINGRESP);
+    let (evs, r) = run(&mut c, 100);
+    assert_eq!((evs, r), (vec![Ev::PingResp], Ok(false)));
+    // Next ping is not answered: KeepAliveTimeout after ping_resp_ms.
+    let r = c.process_loop(200_000, &mut |_| false);
+    assert_eq!(r, Err(Error::KeepAliveTimeout));
+    assert!(!c.is_connected());
+    let sent = c.transport_mut().sent_packets();
+    assert_eq!(sent.iter().filter(|p| p.kind() == kind::PINGREQ).count(), 2);
+}
+
+#[test]
+fn traffic_postpones_the_ping_and_unsolicited_pingresp_is_rejected() {
+    let clock = FakeClock::at(1_000);
+    let mut t = Script::new(&clock);
+    t.idle_ms = 100;
+    let mut s = Store::new(256);
+    let mut c = connected(&mut s, &mut t, &clock);
+    for _ in 0..5 {
+        let _ = run(&mut c, 50_000);
+        c.publish(&Publish::new("t", b"", QoS::AtMostOnce)).unwrap();
+    }
+    assert!(c
+        .transport_mut()
+        .sent_packets()
+        .iter()
+        .all(|p| p.kind() != kind::PINGREQ));
+    c.transport_mut().push(&srv::PINGRESP);
+    let (_, r) = run(&mut c, 100);
+    assert_eq!(r, Err(Error::BadResponse(Malformed::UnsolicitedPingResp)));
+}
+
+#[test]
+fn keep_alive_zero_never_pings() {
+    let clock = FakeClock::at(0);
+    let mut t = Script::new(&clock);
+    t.idle_ms = 1000;
+    t.push(&srv::connack(false, 0));
+    let mut s = Store::new(256);
+    let mut c = s.client(&mut t, &clock);
+    c.connect(&Connect::new("dev", 0), 1000).unwrap();
+    let (_, r) = run(&mut c, 1_000_000);
+    assert_eq!(r, Ok(false));
+    drop(c);
+    assert_eq!(t.sent_packets().len(), 1);
+}
+
+/// A server stream covering every inbound packet type after CONNACK.
+fn mixed_stream(pub_id: u16, sub_id: u16) -> Vec<u8> {
+    let mut v = Vec::new();
+    v.extend(srv::suback(sub_id, &[1]));
+    v.extend(srv::publish(
+        "c/example/topic",
+        b"Hello World!",
+        1,
+        300,
+        false,
+    ));
+    v.extend(srv::ack(kind::PUBACK, pub_id));
+    v.extend(srv::publish("big/payload", &[0x5a; 200], 0, 0, false));
+    v.extend(srv::publish("q2", b"two", 2, 301, false));
+    v.extend(srv::ack(kind::PUBREL, 301));
+    v
+}
+
+/// Run the mixed stream with a given chunk plan; return the events.
+fn run_chunked(plan: impl Fn(&mut Script), gaps: usize) -> Vec<Ev> {
+    let clock = FakeClock::at(5);
+    let mut t = Script::new(&clock);
+    let mut s = Store::new(300);
+    let mut c = connected(&mut s, &mut t, &clock);
+    let sub_id = c
+        .subscribe(&[Subscription {
+            filter: "c/example/topic",
+            qos: QoS::AtLeastOnce,
+        }])
+        .unwrap();
+    let pub_id = c
+        .publish(&Publish::new(
+            "c/example/topic",
+            b"Hello World!",
+            QoS::AtLeastOnce,
+        ))
+        .unwrap();
+    plan(c.transport_mut());
+    c.transport_mut().gaps = gaps;
+    c.transport_mut().push(&mixed_stream(pub_id, sub_id));
+    let (evs, r) = run(&mut c, 2_000);
+    assert_eq!(r, Ok(false));
+    evs
+}
+
+#[test]
+fn every_packet_arriving_one_byte_per_recv_with_empty_reads_between() {
+    let whole = run_chunked(|_| {}, 0);
+    assert_eq!(whole.len(), 6);
+    assert_eq!(run_chunked(|t| t.chunk = 1, 0), whole);
+    // One byte per call with an Ok(0) ("try again") before every byte.
+    assert_eq!(run_chunked(|t| t.chunk = 1, 1), whole);
+    assert_eq!(run_chunked(|t| t.chunk = 3, 2), whole);
+}
+
+#[test]
+fn stream_split_at_every_position() {
+    let whole = run_chunked(|_| {}, 0);
+    let total = mixed_stream(1, 2).len();
+    for cut in 1..total {
+        let got = run_chunked(
+            |t| {
+                // Only the first `cut` bytes are available at first; the rest
+                // arrives after an empty read, whatever the request sizes.
+                let at = t.delivered + cut;
+                t.boundaries.push_back(at);
+            },
+            0,
+        );
+        assert_eq!(got, whole, "split at {cut}");
+    }
+}
+
+#[test]
+fn stalled_packet_is_recv_failed_after_the_receive_timeout() {
+    let clock = FakeClock::at(0);
+    let mut t = Script::new(&clock);
+    let mut s = Store::new(256);
+    let mut c = connected(&mut s, &mut t, &clock);
+    // Header says 10 bytes, only 3 ever arrive.
+    c.transport_mut().push(&[0x30, 10, 0, 1, b't']);
+    let before = clock.get();
+    let (_, r) = run(&mut c, 10_000);
+    assert_eq!(r, Err(Error::RecvFailed));
+    let waited = clock.get() - before;
+    assert!((500..600).contains(&waited), "gave up after {waited} ms");
+}
+
+#[test]
+fn oversized_packet_is_drained_and_reported_and_the_stream_stays_in_sync() {
+    let clock = FakeClock::at(0);
+    let mut t = Script::new(&clock);
+    let mut s = Store::new(64);
+    let mut c = connected(&mut s, &mut t, &clock);
+    let canary = 0xC3u8;
+    c.transport_mut()
+        .push(&srv::publish("big", &[canary; 5000], 1, 5, false));
+    c.transport_mut()
+        .push(&srv::publish("small", b"ok", 0, 0, false));
+    let (evs, r) = run(&mut c, 100);
+    assert!(evs.is_empty());
+    assert_eq!(r, Err(Error::PacketTooLarge));
+    assert!(c.is_connected(), "draining keeps the connection usable");
+    let (evs, r) = run(&mut c, 100);
+    assert_eq!(r, Ok(false));
+    assert_eq!(
+        evs,
+        vec![Ev::Pub(
+            b"small".to_vec(),
+            b"ok".to_vec(),
+            QoS::AtMostOnce,
+            0,
+            false
+        )]
+    );
+    drop(c);
+    assert_eq!(s.buf.len(), 64, "buffer never grew");
+}
+
+#[test]
+fn remaining_length_of_five_bytes_is_rejected_on_the_wire() {
+    let clock = FakeClock::at(0);
+    let mut t = Script::new(&clock);
+    let mut s = Store::new(64);
+    let mut c = connected(&mut s, &mut t, &clock);
+    c.transport_mut()
+        .push(&[0x30, 0xff, 0xff, 0xff, 0xff, 0x7f]);
+    let (_, r) = run(&mut c, 100);
+    assert_eq!(r, Err(Error::BadResponse(Malformed::RemainingLength)));
+    assert!(!c.is_connected());
+}
+
+#[test]
+fn partial_sends_are_continued_and_stalled_sends_time_out() {
+    let clock = FakeClock::at(0);
+    let mut t = Script::new(&clock);
+    t.send_chunk = 3;
+    t.send_stalls = 2;
+    let mut s = Store::new(256);
+    let mut c = connected(&mut s, &mut t, &clock);
+    let payload = [0x11u8; 100];
+    let id = c
+        .publish(&Publish::new("a/b", &payload, QoS::AtLeastOnce))
+        .unwrap();
+    let sent = c.transport_mut().sent_packets();
+    assert_eq!(
+        sent[1].publish_parts(),
+        (b"a/b".to_vec(), id, payload.to_vec())
+    );
+    // A transport that accepts nothing for longer than send_ms.
+    c.transport_mut().send_stalls = 1_000;
+    let r = c.publish(&Publish::new("a/b", b"x", QoS::AtMostOnce));
+    assert_eq!(r, Err(Error::SendFailed));
+    assert!(!c.is_connected());
+}
+
+#[test]
+fn transport_errors_disconnect() {
+    let clock = FakeClock::at(0);
+    let mut t = Script::new(&clock);
+    let mut s = Store::new(256);
+    let mut c = connected(&mut s, &mut t, &clock);
+    c.transport_mut().fail_recv = true;
+    assert_eq!(c.poll(&mut |_| false), Err(Error::RecvFailed));
+    assert!(!c.is_connected());
+    c.transport_mut().fail_recv = false;
+    c.transport_mut().fail_send = true;
+    c.transport_mut().push(&srv::connack(false, 0));
+    assert_eq!(
+        c.connect(&Connect::new("dev", 60), 100),
+        Err(Error::SendFailed)
+    );
+}
+
+#[test]
+fn resumed_session_lists_publishes_for_resend_and_resends_pubrel() {
+    let clock = FakeClock::at(0);
+    let mut t = Script::new(&clock);
+    let mut s = Store::new(256);
+    let persistent = Connect {
+        clean_session: false,
+        ..Connect::new("dev", 60)
+    };
+    let (q1, q2_rec, q2_comp);
+    {
+        t.push(&srv::connack(false, 0));
+        let mut c = s.client(&mut t, &clock);
+        assert_eq!(c.connect(&persistent, 100), Ok(false));
+        q1 = c
+            .publish(&Publish::new("a", b"one", QoS::AtLeastOnce))
+            .unwrap();
+        q2_rec = c
+            .publish(&Publish::new("b", b"two", QoS::ExactlyOnce))
+            .unwrap();
+        q2_comp = c
+            .publish(&Publish::new("c", b"three", QoS::ExactlyOnce))
+            .unwrap();
+        c.transport_mut().push(&srv::ack(kind::PUBREC, q2_comp));
+        let _ = run(&mut c, 50);
+        // The connection drops here.
+        c.transport_mut().fail_recv = true;
+        assert_eq!(c.poll(&mut |_| false), Err(Error::RecvFailed));
+    }
+    t.fail_recv = false;
+    t.sent.clear();
+    t.push(&srv::connack(true, 0));
+    let mut c = s.client(&mut t, &clock);
+    assert_eq!(c.connect(&persistent, 100), Ok(true));
+    // The PUBREL owed for q2_comp was resent by connect itself.
+    let sent = c.transport_mut().sent_packets();
+    assert_eq!((sent[1].first, sent[1].id_at(0)), (0x62, q2_comp));
+    let pending: Vec<u16> = c.pending_publishes().collect();
+    assert_eq!(pending, vec![q1, q2_rec]);
+    let resend1 = Publish {
+        packet_id: q1,
+        ..Publish::new("a", b"one", QoS::AtLeastOnce)
+    };
+    c.resend(&resend1).unwrap();
+    let resend2 = Publish {
+        packet_id: q2_rec,
+        ..Publish::new("b", b"two", QoS::ExactlyOnce)
+    };
+    c.resend(&resend2).unwrap();
+    // Wrong QoS for the record, or an id not in flight.
+    let wrong = Publish {
+        packet_id: q1,
+        ..Publish::new("a", b"one", QoS::ExactlyOnce)
+    };
+    assert_eq!(c.resend(&wrong), Err(Error::IllegalState));
+    let unknown = Publish {
+        packet_id: 999,
+        ..Publish::new("a", b"one", QoS::AtLeastOnce)
+    };
+    assert_eq!(c.resend(&unknown), Err(Error::IllegalState));
+    let sent = c.transport_mut().sent_packets();
+    assert_eq!(sent[2].first, 0x3a, "QoS 1 with DUP");
+    assert_eq!(
+        sent[2].publish_parts(),
+        (b"a".to_vec(), q1, b"one".to_vec())
+    );
+    assert_eq!(sent[3].first, 0x3c, "QoS 2 with DUP");
+    c.transport_mut().push(&srv::ack(kind::PUBACK, q1));
+    c.transport_mut().push(&srv::ack(kind::PUBCOMP, q2_comp));
+    let (evs, r) = run(&mut c, 50);
+    assert_eq!(r, Ok(false));
+    assert_eq!(
+        evs,
+        vec![
+            Ev::Ack(AckKind::PubAck, q1),
+            Ev::Ack(AckKind::PubComp, q2_comp)
+        ]
+    );
+}
+
+#[test]
+fn session_not_present_clears_the_records() {
+    let clock = FakeClock::at(0);
+    let mut t = Script::new(&clock);
+    let mut s = Store::new(256);
+    let persistent = Connect {
+        clean_session: false,
+        ..Connect::new("dev", 60)
+    };
+    {
+        t.push(&srv::connack(false, 0));
+        let mut c = s.client(&mut t, &clock);
+        c.connect(&persistent, 100).unwrap();
+        c.publish(&Publish::new("a", b"one", QoS::AtLeastOnce))
+            .unwrap();
+    }
+    t.push(&srv::connack(false, 0));
+    let mut c = s.client(&mut t, &clock);
+    assert_eq!(c.connect(&persistent, 100), Ok(false));
+    assert_eq!(c.pending_publishes().count(), 0);
+}
+
+#[test]
+fn buffer_too_small_for_a_header_is_reported() {
+    let clock = FakeClock::at(0);
+    let mut t = Script::new(&clock);
+    t.push(&srv::connack(false, 0));
+    let mut s = Store::new(4);
+    let mut c = s.client(&mut t, &clock);
+    assert_eq!(c.connect(&Connect::new("", 60), 100), Err(Error::NoMemory));
+}
