@@ -45,7 +45,9 @@ function(_crate_sources_metadata out_var)
         ERROR_VARIABLE _err
         RESULT_VARIABLE _rc)
     if(NOT _rc EQUAL 0)
-        message(FATAL_ERROR "cargo metadata on ${_manifest} failed:\n${_err}")
+        message(FATAL_ERROR "cargo metadata on ${_manifest} failed:\n${_err}\n"
+            "(Cargo.lock must match the manifest, as --locked is used; or preset "
+            "CRATE_SOURCE_DIR_<crate> to a source tree.)")
     endif()
     set_property(GLOBAL PROPERTY _CRATE_SOURCES_METADATA_${_key} "${_json}")
     set(${out_var} "${_json}" PARENT_SCOPE)

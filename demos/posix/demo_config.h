@@ -56,13 +56,18 @@
 #endif
 
 /* democonfigROOT_CA_PEM, democonfigCLIENT_CERTIFICATE_PEM,
- * democonfigCLIENT_PRIVATE_KEY_PEM. */
+ * democonfigCLIENT_PRIVATE_KEY_PEM, from the credentials header (CMake:
+ * DEMO_CREDENTIALS_DIR, DEMO_CREDENTIALS_HEADER for another file name, e.g.
+ * demo_credentials_other_ca.h in the negative tests). */
+#ifndef democonfigCREDENTIALS_HEADER
+#define democonfigCREDENTIALS_HEADER            "demo_credentials.h"
+#endif
 #if defined(__has_include)
-#if __has_include("demo_credentials.h")
-#include "demo_credentials.h"
+#if __has_include(democonfigCREDENTIALS_HEADER)
+#include democonfigCREDENTIALS_HEADER
 #endif
 #else
-#include "demo_credentials.h"
+#include democonfigCREDENTIALS_HEADER
 #endif
 
 /* ---- Metrics (AWS IoT username ?SDK=...&Version=...&Platform=...) -------- */
