@@ -1,0 +1,742 @@
+/*
+ * transport_mbedtls.c - TLS transport over mbedTLS 2.28 and sockets_wrapper.h,
+ * with the FreeRTOS-Plus transport_mbedtls.h API. See the header.
+ *
+ * I/O model: mbedTLS's bio callbacks sit on Sockets_Send()/Sockets_Recv(),
+ * which wait at most the timeouts given at connect and return 0 for "would
+ * block". The callbacks turn that 0 into MBEDTLS_ERR_SSL_WANT_READ/WRITE:
+ * returning 0 would tell mbedTLS the peer closed the connection. A closed
+ * peer is reported to mbedTLS as 0 (EOF), other socket failures as
+ * MBEDTLS_ERR_NET_*; those were logged by the sockets layer, so they are
+ * not logged again here.
+ */
+#include <stdio.h>
+#include <string.h>
+
+#include "FreeRTOS.h"
+#include "task.h"
+
+#include "mbedtls/error.h"
+#include "mbedtls/net_sockets.h"
+#include "mbedtls/ssl.h"
+#include "mbedtls/x509.h"
+
+#include "mbedtls_freertos_alloc.h"
+#include "pkcs11_rng.h"
+#include "shim_log.h"
+#include "transport_mbedtls.h"
+
+#define PEM_BEGIN "-----BEGIN "
+
+/* ---- error reporting -------------------------------------------------- */
+
+/* Writes mbedTLS's description of @err into @buf. */
+static const char *mbedtls_error_text(int err, char *buf, size_t size)
+{
+#if defined(MBEDTLS_ERROR_C)
+	mbedtls_strerror(err, buf, size);
+#else
+	(void)err;
+	(void)snprintf(buf, size, "no text (MBEDTLS_ERROR_C is off)");
+#endif
+	return buf;
+}
+
+static void log_mbedtls_failure(const char *what, int err)
+{
+	char text[96];
+
+	LogError("%s failed: %s (mbedTLS error -0x%04x)", what,
+		 mbedtls_error_text(err, text, sizeof(text)),
+		 (unsigned int)-err);
+}
+
+static TlsTransportStatus_t status_of_setup_error(int err)
+{
+	if (err == MBEDTLS_ERR_SSL_ALLOC_FAILED ||
+	    err == MBEDTLS_ERR_X509_ALLOC_FAILED ||
+	    err == MBEDTLS_ERR_PK_ALLOC_FAILED)
+		return TLS_TRANSPORT_INSUFFICIENT_MEMORY;
+	return TLS_TRANSPORT_INTERNAL_ERROR;
+}
+
+/* Socket failures (logged by the sockets layer) as seen through mbedTLS. */
+static int is_socket_error(int err)
+{
+	return err == MBEDTLS_ERR_SSL_CONN_EOF ||
+	       err == MBEDTLS_ERR_NET_CONN_RESET ||
+	       err == MBEDTLS_ERR_NET_SEND_FAILED ||
+	       err == MBEDTLS_ERR_NET_RECV_FAILED;
+}
+
+static const char *alert_name(unsigned int alert)
+{
+	switch (alert) {
+	case MBEDTLS_SSL_ALERT_MSG_CLOSE_NOTIFY:
+		return "close_notify";
+	case MBEDTLS_SSL_ALERT_MSG_UNEXPECTED_MESSAGE:
+		return "unexpected_message";
+	case MBEDTLS_SSL_ALERT_MSG_BAD_RECORD_MAC:
+		return "bad_record_mac";
+	case MBEDTLS_SSL_ALERT_MSG_RECORD_OVERFLOW:
+		return "record_overflow";
+	case MBEDTLS_SSL_ALERT_MSG_HANDSHAKE_FAILURE:
+		return "handshake_failure: no common cipher suite, curve or "
+		       "signature algorithm, or client certificate missing";
+	case MBEDTLS_SSL_ALERT_MSG_BAD_CERT:
+		return "bad_certificate: the server rejected our client "
+		       "certificate";
+	case MBEDTLS_SSL_ALERT_MSG_UNSUPPORTED_CERT:
+		return "unsupported_certificate";
+	case MBEDTLS_SSL_ALERT_MSG_CERT_REVOKED:
+		return "certificate_revoked";
+	case MBEDTLS_SSL_ALERT_MSG_CERT_EXPIRED:
+		return "certificate_expired: our client certificate expired";
+	case MBEDTLS_SSL_ALERT_MSG_CERT_UNKNOWN:
+		return "certificate_unknown: the server rejected our client "
+		       "certificate";
+	case MBEDTLS_SSL_ALERT_MSG_ILLEGAL_PARAMETER:
+		return "illegal_parameter";
+	case MBEDTLS_SSL_ALERT_MSG_UNKNOWN_CA:
+		return "unknown_ca: the server does not trust the CA of our "
+		       "client certificate";
+	case MBEDTLS_SSL_ALERT_MSG_ACCESS_DENIED:
+		return "access_denied";
+	case MBEDTLS_SSL_ALERT_MSG_DECODE_ERROR:
+		return "decode_error";
+	case MBEDTLS_SSL_ALERT_MSG_DECRYPT_ERROR:
+		return "decrypt_error: a signature did not verify (client key "
+		       "and certificate do not match?)";
+	case MBEDTLS_SSL_ALERT_MSG_PROTOCOL_VERSION:
+		return "protocol_version: the server does not accept TLS 1.2";
+	case MBEDTLS_SSL_ALERT_MSG_INSUFFICIENT_SECURITY:
+		return "insufficient_security";
+	case MBEDTLS_SSL_ALERT_MSG_INTERNAL_ERROR:
+		return "internal_error";
+	case MBEDTLS_SSL_ALERT_MSG_UNRECOGNIZED_NAME:
+		return "unrecognized_name: the server does not know the SNI "
+		       "host name";
+	case 116: /* TLS 1.3 certificate_required, sent by some servers */
+		return "certificate_required: the server wants a client "
+		       "certificate";
+	case MBEDTLS_SSL_ALERT_MSG_NO_APPLICATION_PROTOCOL:
+		return "no_application_protocol: the server accepts none of "
+		       "our ALPN protocols";
+	default:
+		return "unknown alert";
+	}
+}
+
+/*
+ * Turns the verify flags into mbedTLS's words, "; "-separated, e.g.
+ * "The certificate Common Name (CN) does not match with the expected CN".
+ */
+static const char *verify_flags_text(uint32_t flags, char *buf, size_t size)
+{
+	size_t len;
+	char *p;
+	int n;
+
+	n = mbedtls_x509_crt_verify_info(buf, size, "", flags);
+	if (n < 0) {
+		(void)snprintf(buf, size, "(flags do not fit the buffer)");
+		return buf;
+	}
+	len = (size_t)n;
+	while (len > 0 && buf[len - 1] == '\n')
+		buf[--len] = '\0';
+	for (p = buf; *p; p++) {
+		if (*p == '\n')
+			*p = ';';
+	}
+	return buf;
+}
+
+static void log_verify_failure(const char *host, uint16_t port,
+			       uint32_t flags)
+{
+	char text[256];
+
+	LogError("TLS handshake with %s:%u failed: server certificate not "
+		 "accepted (verify flags 0x%08lx): %s%s%s", host,
+		 (unsigned int)port, (unsigned long)flags,
+		 verify_flags_text(flags, text, sizeof(text)),
+		 (flags & MBEDTLS_X509_BADCERT_CN_MISMATCH) ?
+		 "; expected name: " : "",
+		 (flags & MBEDTLS_X509_BADCERT_CN_MISMATCH) ? host : "");
+}
+
+/*
+ * A server that rejects our client certificate sends a plaintext alert and
+ * closes at once; our next write then fails with a reset before mbedTLS
+ * reads the alert. The alert is usually still queued in the socket: fetch
+ * it to name the cause. Returns the alert description, or -1.
+ */
+static int queued_alert(Socket_t sock)
+{
+	unsigned char rec[7]; /* record header + level + description */
+	size_t got = 0;
+	int32_t n;
+
+	while (got < sizeof(rec)) {
+		n = Sockets_Recv(sock, &rec[got], sizeof(rec) - got);
+		if (n <= 0)
+			return -1;
+		got += (size_t)n;
+	}
+	if (rec[0] != MBEDTLS_SSL_MSG_ALERT || rec[3] != 0 || rec[4] != 2)
+		return -1;
+	return rec[6];
+}
+
+static void log_alert(const char *host, uint16_t port, unsigned int alert)
+{
+	LogError("TLS handshake with %s:%u failed: server sent fatal alert "
+		 "%u (%s)", host, (unsigned int)port, alert, alert_name(alert));
+}
+
+static void log_handshake_failure(const TlsTransportParams_t *params,
+				  const char *host, uint16_t port, int err)
+{
+	const mbedtls_ssl_context *ssl = &params->sslContext.context;
+	uint32_t flags = mbedtls_ssl_get_verify_result(ssl);
+	int alert;
+
+	if (err == MBEDTLS_ERR_X509_CERT_VERIFY_FAILED) {
+		log_verify_failure(host, port, flags);
+	} else if (err == MBEDTLS_ERR_SSL_FATAL_ALERT_MESSAGE) {
+		/* mbedTLS 2.28 keeps the received alert in in_msg[0..1]. */
+		log_alert(host, port, ssl->in_msg ? ssl->in_msg[1] : 256U);
+	} else if (is_socket_error(err)) {
+		alert = queued_alert(params->tcpSocket);
+		if (alert >= 0)
+			log_alert(host, port, (unsigned int)alert);
+		else
+			LogError("TLS handshake with %s:%u failed: the server "
+				 "dropped the connection (cause logged above)",
+				 host, (unsigned int)port);
+	} else {
+		char what[96];
+
+		(void)snprintf(what, sizeof(what), "TLS handshake with %s:%u",
+			       host, (unsigned int)port);
+		log_mbedtls_failure(what, err);
+	}
+}
+
+/* ---- bio callbacks ---------------------------------------------------- */
+
+static int bio_send(void *ctx, const unsigned char *buf, size_t len)
+{
+	const TlsTransportParams_t *params = ctx;
+	int32_t n = Sockets_Send(params->tcpSocket, buf, len);
+
+	if (n > 0)
+		return (int)n;
+	if (n == 0)
+		return MBEDTLS_ERR_SSL_WANT_WRITE;
+	if (n == SOCKETS_ECLOSED)
+		return MBEDTLS_ERR_NET_CONN_RESET;
+	return MBEDTLS_ERR_NET_SEND_FAILED;
+}
+
+static int bio_recv(void *ctx, unsigned char *buf, size_t len)
+{
+	const TlsTransportParams_t *params = ctx;
+	int32_t n = Sockets_Recv(params->tcpSocket, buf, len);
+
+	if (n > 0)
+		return (int)n;
+	if (n == 0)
+		return MBEDTLS_ERR_SSL_WANT_READ; /* never 0: that is EOF */
+	if (n == SOCKETS_ECLOSED)
+		return 0; /* EOF: mbedTLS reports MBEDTLS_ERR_SSL_CONN_EOF */
+	return MBEDTLS_ERR_NET_RECV_FAILED;
+}
+
+/* ---- setup ------------------------------------------------------------ */
+
+static void init_contexts(SSLContext_t *ssl)
+{
+	mbedtls_ssl_init(&ssl->context);
+	mbedtls_ssl_config_init(&ssl->config);
+	mbedtls_x509_crt_init(&ssl->rootCa);
+	mbedtls_x509_crt_init(&ssl->clientCert);
+	mbedtls_pk_init(&ssl->privKey);
+}
+
+/* The *_free() functions zeroise, so calling this twice is harmless. */
+static void free_contexts(SSLContext_t *ssl)
+{
+	mbedtls_ssl_free(&ssl->context);
+	mbedtls_ssl_config_free(&ssl->config);
+	mbedtls_x509_crt_free(&ssl->rootCa);
+	mbedtls_x509_crt_free(&ssl->clientCert);
+	mbedtls_pk_free(&ssl->privKey);
+}
+
+/* PEM needs the NUL inside the size; catch the classic sizeof-1 mistake. */
+static int pem_size_ok(const unsigned char *buf, size_t size,
+		       const char *what)
+{
+	const size_t begin_len = sizeof(PEM_BEGIN) - 1;
+
+	if (size == 0) {
+		LogError("%s is empty (size 0)", what);
+		return 0;
+	}
+	if (size >= begin_len && memcmp(buf, PEM_BEGIN, begin_len) == 0 &&
+	    buf[size - 1] != '\0') {
+		LogError("%s is PEM but its last byte is not NUL: the size "
+			 "must include the terminating NUL", what);
+		return 0;
+	}
+	return 1;
+}
+
+static TlsTransportStatus_t parse_cert(mbedtls_x509_crt *crt,
+				       const unsigned char *buf, size_t size,
+				       const char *what)
+{
+	char text[128];
+	int ret;
+
+	if (!pem_size_ok(buf, size, what))
+		return TLS_TRANSPORT_INVALID_CREDENTIALS;
+
+	ret = mbedtls_x509_crt_parse(crt, buf, size);
+	if (ret == MBEDTLS_ERR_X509_ALLOC_FAILED) {
+		log_mbedtls_failure(what, ret);
+		return TLS_TRANSPORT_INSUFFICIENT_MEMORY;
+	}
+	if (ret < 0) {
+		(void)snprintf(text, sizeof(text), "parsing %s", what);
+		log_mbedtls_failure(text, ret);
+		return TLS_TRANSPORT_INVALID_CREDENTIALS;
+	}
+	if (ret > 0)
+		LogWarn("%s: %d certificate(s) did not parse and were skipped",
+			what, ret);
+	return TLS_TRANSPORT_SUCCESS;
+}
+
+/* Never logs anything derived from the key itself. */
+static TlsTransportStatus_t parse_key(SSLContext_t *ssl,
+				      const NetworkCredentials_t *creds)
+{
+	int ret;
+
+	if (!pem_size_ok(creds->pPrivateKey, creds->privateKeySize,
+			 "client private key"))
+		return TLS_TRANSPORT_INVALID_CREDENTIALS;
+
+	ret = mbedtls_pk_parse_key(&ssl->privKey, creds->pPrivateKey,
+				   creds->privateKeySize, NULL, 0);
+	if (ret == MBEDTLS_ERR_PK_ALLOC_FAILED) {
+		log_mbedtls_failure("parsing the client private key", ret);
+		return TLS_TRANSPORT_INSUFFICIENT_MEMORY;
+	}
+	if (ret != 0) {
+		log_mbedtls_failure("parsing the client private key", ret);
+		return TLS_TRANSPORT_INVALID_CREDENTIALS;
+	}
+
+	ret = mbedtls_pk_check_pair(&ssl->clientCert.pk, &ssl->privKey);
+	if (ret != 0) {
+		LogError("client private key does not match the client "
+			 "certificate (mbedTLS error -0x%04x)",
+			 (unsigned int)-ret);
+		return TLS_TRANSPORT_INVALID_CREDENTIALS;
+	}
+	return TLS_TRANSPORT_SUCCESS;
+}
+
+static TlsTransportStatus_t parse_credentials(SSLContext_t *ssl,
+					      const NetworkCredentials_t *creds)
+{
+	TlsTransportStatus_t status;
+
+	status = parse_cert(&ssl->rootCa, creds->pRootCa, creds->rootCaSize,
+			    "root CA certificate");
+	if (status != TLS_TRANSPORT_SUCCESS || !creds->pClientCert)
+		return status;
+
+	status = parse_cert(&ssl->clientCert, creds->pClientCert,
+			    creds->clientCertSize, "client certificate");
+	if (status != TLS_TRANSPORT_SUCCESS)
+		return status;
+	return parse_key(ssl, creds);
+}
+
+static TlsTransportStatus_t configure(SSLContext_t *ssl,
+				      const NetworkCredentials_t *creds)
+{
+	mbedtls_ssl_config *conf = &ssl->config;
+	int ret;
+
+	ret = mbedtls_ssl_config_defaults(conf, MBEDTLS_SSL_IS_CLIENT,
+					  MBEDTLS_SSL_TRANSPORT_STREAM,
+					  MBEDTLS_SSL_PRESET_DEFAULT);
+	if (ret != 0) {
+		log_mbedtls_failure("mbedtls_ssl_config_defaults", ret);
+		return status_of_setup_error(ret);
+	}
+
+	/* Never weaken this: an unverified server defeats mutual TLS. */
+	mbedtls_ssl_conf_authmode(conf, MBEDTLS_SSL_VERIFY_REQUIRED);
+	mbedtls_ssl_conf_rng(conf, Pkcs11Rng_MbedtlsRandom, NULL);
+	mbedtls_ssl_conf_ca_chain(conf, &ssl->rootCa, NULL);
+
+	if (creds->pClientCert) {
+		ret = mbedtls_ssl_conf_own_cert(conf, &ssl->clientCert,
+						&ssl->privKey);
+		if (ret != 0) {
+			log_mbedtls_failure("mbedtls_ssl_conf_own_cert", ret);
+			return status_of_setup_error(ret);
+		}
+	}
+
+	if (creds->pAlpnProtos) {
+#if defined(MBEDTLS_SSL_ALPN)
+		ret = mbedtls_ssl_conf_alpn_protocols(conf,
+						      creds->pAlpnProtos);
+		if (ret != 0) {
+			log_mbedtls_failure("setting the ALPN list "
+					    "(a name is empty or too long)",
+					    ret);
+			return TLS_TRANSPORT_INVALID_PARAMETER;
+		}
+#else
+		LogError("ALPN protocols given, but mbedTLS is built without "
+			 "MBEDTLS_SSL_ALPN");
+		return TLS_TRANSPORT_INVALID_PARAMETER;
+#endif
+	}
+	return TLS_TRANSPORT_SUCCESS;
+}
+
+static TlsTransportStatus_t setup_session(TlsTransportParams_t *params,
+					  const char *host,
+					  const NetworkCredentials_t *creds)
+{
+	SSLContext_t *ssl = &params->sslContext;
+	int ret;
+
+	ret = mbedtls_ssl_setup(&ssl->context, &ssl->config);
+	if (ret != 0) {
+		log_mbedtls_failure("mbedtls_ssl_setup (record buffers)", ret);
+		return status_of_setup_error(ret);
+	}
+
+	if (creds->disableSni) {
+		LogWarn("SNI disabled: the server certificate's name is NOT "
+			"checked against \"%s\"", host);
+	} else {
+		/* Sends SNI and makes the handshake check the CN/SAN. */
+		ret = mbedtls_ssl_set_hostname(&ssl->context, host);
+		if (ret != 0) {
+			log_mbedtls_failure("mbedtls_ssl_set_hostname", ret);
+			return ret == MBEDTLS_ERR_SSL_ALLOC_FAILED ?
+				TLS_TRANSPORT_INSUFFICIENT_MEMORY :
+				TLS_TRANSPORT_INVALID_PARAMETER;
+		}
+	}
+
+	mbedtls_ssl_set_bio(&ssl->context, params, bio_send, bio_recv, NULL);
+	return TLS_TRANSPORT_SUCCESS;
+}
+
+static TlsTransportStatus_t check_connect_args(const NetworkContext_t *ctx,
+					       const char *host,
+					       const NetworkCredentials_t *creds)
+{
+	if (!ctx || !ctx->pParams) {
+		LogError("TLS_FreeRTOS_Connect: network context or its "
+			 "pParams is NULL");
+		return TLS_TRANSPORT_INVALID_PARAMETER;
+	}
+	if (!host || host[0] == '\0') {
+		LogError("TLS_FreeRTOS_Connect: host name is NULL or empty");
+		return TLS_TRANSPORT_INVALID_PARAMETER;
+	}
+	if (!creds || !creds->pRootCa) {
+		LogError("TLS_FreeRTOS_Connect: no root CA: the server cannot "
+			 "be verified");
+		return TLS_TRANSPORT_INVALID_PARAMETER;
+	}
+	if (!creds->pClientCert != !creds->pPrivateKey) {
+		LogError("TLS_FreeRTOS_Connect: client certificate and private "
+			 "key must be given together");
+		return TLS_TRANSPORT_INVALID_PARAMETER;
+	}
+	return TLS_TRANSPORT_SUCCESS;
+}
+
+/* ---- connect ---------------------------------------------------------- */
+
+static TlsTransportStatus_t open_socket(TlsTransportParams_t *params,
+					const char *host, uint16_t port,
+					uint32_t receiveTimeoutMs,
+					uint32_t sendTimeoutMs)
+{
+	BaseType_t rc;
+
+	rc = Sockets_Connect(&params->tcpSocket, host, port,
+			     receiveTimeoutMs, sendTimeoutMs);
+	if (rc == SOCKETS_ERROR_NONE)
+		return TLS_TRANSPORT_SUCCESS;
+	/* DNS failure, refusal, timeout: logged by the sockets layer. */
+	params->tcpSocket = NULL;
+	if (rc == SOCKETS_ENOMEM)
+		return TLS_TRANSPORT_INSUFFICIENT_MEMORY;
+	if (rc == SOCKETS_EINVAL)
+		return TLS_TRANSPORT_INVALID_PARAMETER;
+	return TLS_TRANSPORT_CONNECT_FAILURE;
+}
+
+static int is_want(int ret)
+{
+	return ret == MBEDTLS_ERR_SSL_WANT_READ ||
+	       ret == MBEDTLS_ERR_SSL_WANT_WRITE;
+}
+
+/*
+ * Runs the handshake until done, failed or TLS_HANDSHAKE_TIMEOUT_MS.
+ * *@ticks receives the time spent.
+ */
+static int handshake(mbedtls_ssl_context *ssl, TickType_t *ticks)
+{
+	const TickType_t limit = pdMS_TO_TICKS(TLS_HANDSHAKE_TIMEOUT_MS);
+	const TickType_t start = xTaskGetTickCount();
+	int ret;
+
+	for (;;) {
+		ret = mbedtls_ssl_handshake(ssl);
+		*ticks = xTaskGetTickCount() - start;
+		if (!is_want(ret))
+			return ret;
+		if (*ticks >= limit)
+			return MBEDTLS_ERR_SSL_TIMEOUT;
+		/* The socket waited already; this only guards a zero
+		 * receive timeout against spinning. */
+		vTaskDelay(1);
+	}
+}
+
+static TlsTransportStatus_t run_handshake(TlsTransportParams_t *params,
+					  const char *host, uint16_t port)
+{
+	mbedtls_ssl_context *ssl = &params->sslContext.context;
+	TickType_t ticks = 0;
+	int ret;
+
+	ret = handshake(ssl, &ticks);
+	if (ret == MBEDTLS_ERR_SSL_TIMEOUT) {
+		LogError("TLS handshake with %s:%u failed: timed out after "
+			 "%lu ticks (limit %u ms)", host, (unsigned int)port,
+			 (unsigned long)ticks,
+			 (unsigned int)TLS_HANDSHAKE_TIMEOUT_MS);
+		return TLS_TRANSPORT_HANDSHAKE_FAILED;
+	}
+	if (ret != 0) {
+		log_handshake_failure(params, host, port, ret);
+		return ret == MBEDTLS_ERR_SSL_ALLOC_FAILED ?
+			TLS_TRANSPORT_INSUFFICIENT_MEMORY :
+			TLS_TRANSPORT_HANDSHAKE_FAILED;
+	}
+
+	LogInfo("TLS established with %s:%u: %s, %s, handshake %lu ticks",
+		host, (unsigned int)port, mbedtls_ssl_get_version(ssl),
+		mbedtls_ssl_get_ciphersuite(ssl), (unsigned long)ticks);
+#if defined(MBEDTLS_SSL_ALPN)
+	if (mbedtls_ssl_get_alpn_protocol(ssl))
+		LogInfo("ALPN protocol: %s", mbedtls_ssl_get_alpn_protocol(ssl));
+#endif
+	return TLS_TRANSPORT_SUCCESS;
+}
+
+static void release(TlsTransportParams_t *params)
+{
+	if (params->tcpSocket) {
+		Sockets_Disconnect(params->tcpSocket);
+		params->tcpSocket = NULL;
+	}
+	free_contexts(&params->sslContext);
+}
+
+TlsTransportStatus_t TLS_FreeRTOS_Connect(NetworkContext_t *pNetworkContext,
+					  const char *pHostName, uint16_t port,
+					  const NetworkCredentials_t *pNetworkCredentials,
+					  uint32_t receiveTimeoutMs,
+					  uint32_t sendTimeoutMs)
+{
+	const NetworkCredentials_t *creds = pNetworkCredentials;
+	TlsTransportParams_t *params;
+	TlsTransportStatus_t status;
+
+	status = check_connect_args(pNetworkContext, pHostName, creds);
+	if (status != TLS_TRANSPORT_SUCCESS)
+		return status;
+	params = pNetworkContext->pParams;
+
+	LogInfo("TLS connecting to %s:%u", pHostName, (unsigned int)port);
+	MbedtlsFreeRTOS_InstallAllocator();
+	if (Pkcs11Rng_Init() != 0)
+		return TLS_TRANSPORT_INTERNAL_ERROR; /* logged by the RNG */
+
+	params->tcpSocket = NULL;
+	params->sendTimeoutMs = sendTimeoutMs;
+	init_contexts(&params->sslContext);
+
+	status = parse_credentials(&params->sslContext, creds);
+	if (status == TLS_TRANSPORT_SUCCESS)
+		status = configure(&params->sslContext, creds);
+	if (status == TLS_TRANSPORT_SUCCESS)
+		status = setup_session(params, pHostName, creds);
+	if (status == TLS_TRANSPORT_SUCCESS)
+		status = open_socket(params, pHostName, port,
+				     receiveTimeoutMs, sendTimeoutMs);
+	if (status == TLS_TRANSPORT_SUCCESS)
+		status = run_handshake(params, pHostName, port);
+
+	if (status != TLS_TRANSPORT_SUCCESS)
+		release(params);
+	return status;
+}
+
+void TLS_FreeRTOS_Disconnect(NetworkContext_t *pNetworkContext)
+{
+	TlsTransportParams_t *params;
+	int ret;
+
+	if (!pNetworkContext || !pNetworkContext->pParams)
+		return;
+	params = pNetworkContext->pParams;
+
+	if (params->tcpSocket) {
+		/* Best effort: the peer may already be gone. */
+		ret = mbedtls_ssl_close_notify(&params->sslContext.context);
+		if (ret != 0 && !is_want(ret) && !is_socket_error(ret))
+			LogWarn("TLS close_notify not sent (mbedTLS error "
+				"-0x%04x)", (unsigned int)-ret);
+		LogInfo("TLS connection closed");
+	}
+	release(params);
+}
+
+/* ---- data ------------------------------------------------------------- */
+
+static TlsTransportParams_t *connected_params(NetworkContext_t *ctx,
+					      const void *buf,
+					      const char *caller)
+{
+	if (!ctx || !ctx->pParams || !buf) {
+		LogError("%s: network context, its pParams or the buffer is "
+			 "NULL", caller);
+		return NULL;
+	}
+	if (!ctx->pParams->tcpSocket) {
+		LogError("%s: not connected", caller);
+		return NULL;
+	}
+	return ctx->pParams;
+}
+
+static int32_t read_failure(int ret)
+{
+	if (ret == 0 || ret == MBEDTLS_ERR_SSL_CONN_EOF) {
+		/* The sockets layer logged the close. */
+		return MBEDTLS_ERR_SSL_CONN_EOF;
+	}
+	if (ret == MBEDTLS_ERR_SSL_PEER_CLOSE_NOTIFY) {
+		LogWarn("TLS recv: the server closed the session "
+			"(close_notify)");
+		return ret;
+	}
+	if (!is_socket_error(ret))
+		log_mbedtls_failure("TLS recv", ret);
+	return ret;
+}
+
+int32_t TLS_FreeRTOS_recv(NetworkContext_t *pNetworkContext, void *pBuffer,
+			  size_t bytesToRecv)
+{
+	TlsTransportParams_t *params;
+	mbedtls_ssl_context *ssl;
+	size_t len = bytesToRecv;
+	size_t avail;
+	int ret;
+
+	params = connected_params(pNetworkContext, pBuffer,
+				  "TLS_FreeRTOS_recv");
+	if (!params)
+		return MBEDTLS_ERR_SSL_BAD_INPUT_DATA;
+	if (len == 0)
+		return 0;
+	ssl = &params->sslContext.context;
+
+	/*
+	 * Serve what mbedTLS already decrypted before touching the socket: a
+	 * record can hold more than the caller asked for, and the socket may
+	 * stay silent until the caller answers it.
+	 */
+	avail = mbedtls_ssl_get_bytes_avail(ssl);
+	if (avail > 0 && len > avail)
+		len = avail;
+	if (len > (size_t)INT32_MAX)
+		len = (size_t)INT32_MAX; /* a partial read, not a truncation */
+
+	ret = mbedtls_ssl_read(ssl, pBuffer, len);
+	if (ret > 0)
+		return (int32_t)ret;
+	if (is_want(ret))
+		return 0; /* no data yet: try again */
+	return read_failure(ret);
+}
+
+int32_t TLS_FreeRTOS_send(NetworkContext_t *pNetworkContext,
+			  const void *pBuffer, size_t bytesToSend)
+{
+	const unsigned char *buf = pBuffer;
+	TlsTransportParams_t *params;
+	mbedtls_ssl_context *ssl;
+	TickType_t start, limit;
+	size_t len = bytesToSend;
+	size_t sent = 0;
+	int ret;
+
+	params = connected_params(pNetworkContext, pBuffer,
+				  "TLS_FreeRTOS_send");
+	if (!params)
+		return MBEDTLS_ERR_SSL_BAD_INPUT_DATA;
+	if (len > (size_t)INT32_MAX)
+		len = (size_t)INT32_MAX; /* a partial write, reported as such */
+	ssl = &params->sslContext.context;
+	start = xTaskGetTickCount();
+	limit = pdMS_TO_TICKS(params->sendTimeoutMs);
+
+	while (sent < len) {
+		ret = mbedtls_ssl_write(ssl, &buf[sent], len - sent);
+		if (ret > 0) {
+			sent += (size_t)ret;
+			continue;
+		}
+		if (!is_want(ret)) {
+			if (!is_socket_error(ret))
+				log_mbedtls_failure("TLS send", ret);
+			return ret;
+		}
+		if (xTaskGetTickCount() - start >= limit)
+			break;
+		vTaskDelay(1);
+	}
+	return (int32_t)sent;
+}
+
+const char *TLS_FreeRTOS_GetCipherSuite(const NetworkContext_t *pNetworkContext)
+{
+	if (!pNetworkContext || !pNetworkContext->pParams ||
+	    !pNetworkContext->pParams->tcpSocket)
+		return NULL;
+	return mbedtls_ssl_get_ciphersuite(&pNetworkContext->pParams->sslContext.context);
+}

@@ -1,0 +1,405 @@
+/*
+ * selftest_posix.c - end-to-end check of c-shim on the FreeRTOS POSIX port.
+ *
+ * Usage: c_shim_selftest HOST PORT CA.pem CERT.pem KEY.pem [EXPECT]
+ *   EXPECT: success (default), connect, handshake, credentials
+ *
+ * With EXPECT=success it runs the PKCS#11 RNG calls, connects with
+ * TLS_FreeRTOS_Connect(), sends a hand-built MQTT CONNECT, reads the CONNACK
+ * byte by byte with TLS_FreeRTOS_recv() (0 = "try again" and the buffered
+ * path are both exercised and timed), sends DISCONNECT and disconnects.
+ * Otherwise it checks that the connect fails with the expected status.
+ * Either way it reports heap use of the connect and checks for leaks.
+ * A lower-priority task counts how often it got the CPU, to show the
+ * sockets layer never blocks the simulator in a system call.
+ *
+ * Exit status: 0 when the outcome matches EXPECT.
+ */
+#define _POSIX_C_SOURCE 200809L
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include <p11-kit/pkcs11.h>
+
+#include "FreeRTOS.h"
+#include "task.h"
+
+#include "demo_log.h"
+#include "pkcs11_rng.h"
+#include "transport_mbedtls.h"
+
+#define RECV_TIMEOUT_MS 200U
+#define SEND_TIMEOUT_MS 2000U
+#define CLIENT_ID "c-shim-selftest"
+
+struct pem {
+	unsigned char *data;
+	size_t size; /* including the NUL */
+};
+
+static struct {
+	const char *host;
+	uint16_t port;
+	struct pem ca, cert, key;
+	TlsTransportStatus_t expect;
+} cfg;
+
+static volatile unsigned long background_runs;
+
+#define say(...) DemoLog_Printf(DEMO_LOG_INFO, __VA_ARGS__)
+#define fail(...) DemoLog_Printf(DEMO_LOG_ERROR, __VA_ARGS__)
+
+void vAssertCalled(const char *file, unsigned long line);
+void vApplicationMallocFailedHook(void);
+
+void vAssertCalled(const char *file, unsigned long line)
+{
+	fprintf(stderr, "configASSERT failed at %s:%lu\n", file, line);
+	abort();
+}
+
+void vApplicationMallocFailedHook(void)
+{
+	/* Not fatal: the shim must report it as INSUFFICIENT_MEMORY. */
+}
+
+static uint64_t now_ms(void)
+{
+	struct timespec ts;
+
+	(void)clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000U + (uint64_t)ts.tv_nsec / 1000000U;
+}
+
+/* ---- PKCS#11 ---------------------------------------------------------- */
+
+static int expect_rv(const char *what, CK_RV got, CK_RV want)
+{
+	if (got == want)
+		return 1;
+	fail("%s returned 0x%lx, expected 0x%lx", what, (unsigned long)got,
+	     (unsigned long)want);
+	return 0;
+}
+
+static int pkcs11_check(void)
+{
+	CK_FUNCTION_LIST_PTR fl = NULL;
+	CK_SESSION_HANDLE session = CK_INVALID_HANDLE;
+	CK_SLOT_ID slot = 99;
+	CK_ULONG count = 1;
+	unsigned char a[16], b[16], zero[16] = { 0 };
+	uint32_t jitter;
+	int ok = 1;
+
+	ok &= expect_rv("C_GetFunctionList", C_GetFunctionList(&fl), CKR_OK);
+	if (!ok)
+		return 0;
+	ok &= expect_rv("C_Initialize", fl->C_Initialize(NULL), CKR_OK);
+	ok &= expect_rv("C_Initialize again", fl->C_Initialize(NULL),
+			CKR_CRYPTOKI_ALREADY_INITIALIZED);
+	ok &= expect_rv("C_GetSlotList", fl->C_GetSlotList(CK_TRUE, &slot,
+							   &count), CKR_OK);
+	ok &= expect_rv("C_OpenSession without CKF_SERIAL_SESSION",
+			fl->C_OpenSession(slot, 0, NULL, NULL, &session),
+			CKR_SESSION_PARALLEL_NOT_SUPPORTED);
+	ok &= expect_rv("C_OpenSession", fl->C_OpenSession(slot,
+			CKF_SERIAL_SESSION, NULL, NULL, &session), CKR_OK);
+	ok &= expect_rv("C_GenerateRandom", fl->C_GenerateRandom(session, a,
+			sizeof(a)), CKR_OK);
+	ok &= expect_rv("C_GenerateRandom", fl->C_GenerateRandom(session, b,
+			sizeof(b)), CKR_OK);
+	ok &= expect_rv("C_GenerateRandom(bad session)",
+			fl->C_GenerateRandom(session + 7, b, sizeof(b)),
+			CKR_SESSION_HANDLE_INVALID);
+	ok &= expect_rv("C_Login", fl->C_Login(session, CKU_USER, NULL, 0),
+			CKR_FUNCTION_NOT_SUPPORTED);
+	ok &= expect_rv("C_GenerateRandom(jitter)", fl->C_GenerateRandom(
+			session, (CK_BYTE_PTR)&jitter, sizeof(jitter)), CKR_OK);
+	ok &= expect_rv("C_CloseSession", fl->C_CloseSession(session), CKR_OK);
+	ok &= expect_rv("C_Finalize", fl->C_Finalize(NULL), CKR_OK);
+
+	if (memcmp(a, b, sizeof(a)) == 0 || memcmp(a, zero, sizeof(a)) == 0) {
+		fail("C_GenerateRandom output repeats or is zero");
+		ok = 0;
+	}
+	say("PKCS#11: slot %lu, random %02x%02x%02x%02x..., jitter for a "
+	    "500 ms ceiling: %lu ms", (unsigned long)slot, a[0], a[1], a[2],
+	    a[3], (unsigned long)(jitter % 501U));
+	return ok;
+}
+
+/* ---- MQTT over TLS ---------------------------------------------------- */
+
+static int send_all(NetworkContext_t *ctx, const unsigned char *buf,
+		    size_t len)
+{
+	int32_t n = TLS_FreeRTOS_send(ctx, buf, len);
+
+	if (n != (int32_t)len) {
+		fail("TLS_FreeRTOS_send returned %ld of %lu", (long)n,
+		     (unsigned long)len);
+		return 0;
+	}
+	return 1;
+}
+
+static int send_connect(NetworkContext_t *ctx)
+{
+	static const char id[] = CLIENT_ID;
+	unsigned char pkt[64];
+	size_t idlen = sizeof(id) - 1;
+	size_t n = 0;
+
+	pkt[n++] = 0x10;                  /* CONNECT */
+	pkt[n++] = (unsigned char)(10 + 2 + idlen);
+	pkt[n++] = 0;
+	pkt[n++] = 4;
+	memcpy(&pkt[n], "MQTT", 4);
+	n += 4;
+	pkt[n++] = 4;                     /* protocol level 3.1.1 */
+	pkt[n++] = 0x02;                  /* clean session */
+	pkt[n++] = 0;
+	pkt[n++] = 60;                    /* keep-alive 60 s */
+	pkt[n++] = 0;
+	pkt[n++] = (unsigned char)idlen;
+	memcpy(&pkt[n], id, idlen);
+	n += idlen;
+	return send_all(ctx, pkt, n);
+}
+
+/* Reads one byte, counting "try again" answers; returns 1 on success. */
+static int recv_byte(NetworkContext_t *ctx, unsigned char *out,
+		     unsigned int *zeros, uint64_t *ms)
+{
+	uint64_t deadline = now_ms() + 5000U;
+	uint64_t t0;
+	int32_t n;
+
+	for (;;) {
+		t0 = now_ms();
+		n = TLS_FreeRTOS_recv(ctx, out, 1);
+		*ms = now_ms() - t0;
+		if (n == 1)
+			return 1;
+		if (n < 0) {
+			fail("TLS_FreeRTOS_recv failed: %ld", (long)n);
+			return 0;
+		}
+		(*zeros)++;
+		if (now_ms() > deadline) {
+			fail("no CONNACK within 5 s");
+			return 0;
+		}
+	}
+}
+
+static int idle_recv_is_zero(NetworkContext_t *ctx, const char *when)
+{
+	unsigned char byte;
+	uint64_t t0 = now_ms();
+	int32_t n = TLS_FreeRTOS_recv(ctx, &byte, 1);
+
+	say("recv %s: returned %ld after %lu ms (receive timeout %u ms)",
+	    when, (long)n, (unsigned long)(now_ms() - t0), RECV_TIMEOUT_MS);
+	if (n != 0) {
+		fail("expected 0 (no data yet, connection up)");
+		return 0;
+	}
+	return 1;
+}
+
+static int read_connack(NetworkContext_t *ctx)
+{
+	static const unsigned char want[4] = { 0x20, 0x02, 0x00, 0x00 };
+	unsigned char got[4];
+	unsigned int zeros = 0;
+	uint64_t ms[4];
+	size_t i;
+
+	for (i = 0; i < sizeof(got); i++) {
+		if (!recv_byte(ctx, &got[i], &zeros, &ms[i]))
+			return 0;
+	}
+	say("CONNACK %02x %02x %02x %02x read 1 byte per call: %u \"try "
+	    "again\" answers first; byte times %lu/%lu/%lu/%lu ms (bytes 2-4 "
+	    "served from mbedTLS's buffer)", got[0], got[1], got[2], got[3],
+	    zeros, (unsigned long)ms[0], (unsigned long)ms[1],
+	    (unsigned long)ms[2], (unsigned long)ms[3]);
+	if (memcmp(got, want, sizeof(want)) != 0) {
+		fail("unexpected CONNACK (want 20 02 00 00)");
+		return 0;
+	}
+	return 1;
+}
+
+static int mqtt_exchange(NetworkContext_t *ctx)
+{
+	static const unsigned char disconnect[2] = { 0xe0, 0x00 };
+
+	if (!idle_recv_is_zero(ctx, "before CONNECT"))
+		return 0;
+	if (!send_connect(ctx) || !read_connack(ctx))
+		return 0;
+	if (!idle_recv_is_zero(ctx, "after CONNACK"))
+		return 0;
+	return send_all(ctx, disconnect, sizeof(disconnect));
+}
+
+static const char *status_name(TlsTransportStatus_t s)
+{
+	static const char *const names[] = {
+		"SUCCESS", "INVALID_PARAMETER", "INSUFFICIENT_MEMORY",
+		"INVALID_CREDENTIALS", "HANDSHAKE_FAILED", "INTERNAL_ERROR",
+		"CONNECT_FAILURE",
+	};
+
+	if ((size_t)s < sizeof(names) / sizeof(names[0]))
+		return names[s];
+	return "?";
+}
+
+static int tls_check(void)
+{
+	static TlsTransportParams_t params;
+	NetworkContext_t ctx = { .pParams = &params };
+	NetworkCredentials_t creds = {
+		.pAlpnProtos = NULL,
+		.disableSni = pdFALSE,
+		.pRootCa = cfg.ca.data,
+		.rootCaSize = cfg.ca.size,
+		.pClientCert = cfg.cert.data,
+		.clientCertSize = cfg.cert.size,
+		.pPrivateKey = cfg.key.data,
+		.privateKeySize = cfg.key.size,
+	};
+	TlsTransportStatus_t status;
+	size_t before, peak, steady;
+	unsigned long runs;
+	uint64_t t0, ms;
+	int ok;
+
+	xPortResetHeapMinimumEverFreeHeapSize();
+	before = xPortGetFreeHeapSize();
+	runs = background_runs;
+	t0 = now_ms();
+	status = TLS_FreeRTOS_Connect(&ctx, cfg.host, cfg.port, &creds,
+				      RECV_TIMEOUT_MS, SEND_TIMEOUT_MS);
+	ms = now_ms() - t0;
+	peak = before - xPortGetMinimumEverFreeHeapSize();
+	steady = before - xPortGetFreeHeapSize();
+	say("connect: %s in %lu ms wall; FreeRTOS heap peak %lu B, held "
+	    "while connected %lu B; background task ran %lu times meanwhile",
+	    status_name(status), (unsigned long)ms, (unsigned long)peak,
+	    (unsigned long)steady, background_runs - runs);
+
+	ok = status == cfg.expect;
+	if (!ok)
+		fail("expected %s", status_name(cfg.expect));
+	if (status == TLS_TRANSPORT_SUCCESS) {
+		say("cipher suite: %s", TLS_FreeRTOS_GetCipherSuite(&ctx));
+		ok &= mqtt_exchange(&ctx);
+		TLS_FreeRTOS_Disconnect(&ctx);
+	}
+	TLS_FreeRTOS_Disconnect(&ctx); /* again: must be harmless */
+
+	if (xPortGetFreeHeapSize() != before) {
+		fail("heap leak: %ld bytes not returned",
+		     (long)(before - xPortGetFreeHeapSize()));
+		ok = 0;
+	}
+	return ok;
+}
+
+/* ---- tasks and main --------------------------------------------------- */
+
+static void background_task(void *arg)
+{
+	(void)arg;
+	for (;;)
+		background_runs++;
+}
+
+static void selftest_task(void *arg)
+{
+	int ok;
+
+	(void)arg;
+	ok = pkcs11_check();
+	ok &= tls_check();
+	if (ok)
+		say("SELFTEST PASS");
+	else
+		fail("SELFTEST FAIL");
+	exit(ok ? EXIT_SUCCESS : EXIT_FAILURE);
+}
+
+/* Reads @path into a NUL-terminated buffer (before the scheduler runs). */
+static int read_pem(const char *path, struct pem *out)
+{
+	FILE *f = fopen(path, "rb");
+	long len;
+
+	if (!f) {
+		perror(path);
+		return 0;
+	}
+	if (fseek(f, 0, SEEK_END) != 0 || (len = ftell(f)) < 0 ||
+	    fseek(f, 0, SEEK_SET) != 0) {
+		perror(path);
+		fclose(f);
+		return 0;
+	}
+	out->data = malloc((size_t)len + 1);
+	if (!out->data || fread(out->data, 1, (size_t)len, f) != (size_t)len) {
+		fprintf(stderr, "%s: read failed\n", path);
+		fclose(f);
+		return 0;
+	}
+	fclose(f);
+	out->data[len] = '\0';
+	out->size = (size_t)len + 1;
+	return 1;
+}
+
+static int parse_expect(const char *s, TlsTransportStatus_t *out)
+{
+	if (strcmp(s, "success") == 0)
+		*out = TLS_TRANSPORT_SUCCESS;
+	else if (strcmp(s, "connect") == 0)
+		*out = TLS_TRANSPORT_CONNECT_FAILURE;
+	else if (strcmp(s, "handshake") == 0)
+		*out = TLS_TRANSPORT_HANDSHAKE_FAILED;
+	else if (strcmp(s, "credentials") == 0)
+		*out = TLS_TRANSPORT_INVALID_CREDENTIALS;
+	else
+		return 0;
+	return 1;
+}
+
+int main(int argc, char **argv)
+{
+	if (argc < 6 || argc > 7) {
+		fprintf(stderr, "usage: %s HOST PORT CA.pem CERT.pem KEY.pem "
+			"[success|connect|handshake|credentials]\n", argv[0]);
+		return 2;
+	}
+	cfg.host = argv[1];
+	cfg.port = (uint16_t)atoi(argv[2]);
+	cfg.expect = TLS_TRANSPORT_SUCCESS;
+	if (argc == 7 && !parse_expect(argv[6], &cfg.expect)) {
+		fprintf(stderr, "unknown EXPECT '%s'\n", argv[6]);
+		return 2;
+	}
+	if (!read_pem(argv[3], &cfg.ca) || !read_pem(argv[4], &cfg.cert) ||
+	    !read_pem(argv[5], &cfg.key))
+		return 2;
+
+	xTaskCreate(selftest_task, "selftest", 4096, NULL, 2, NULL);
+	xTaskCreate(background_task, "background", 1024, NULL, 1, NULL);
+	vTaskStartScheduler();
+	return 1;
+}
