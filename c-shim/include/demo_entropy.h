@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT OR Apache-2.0 */
 /*
  * demo_entropy.h - platform entropy hook that seeds the shim's CTR_DRBG.
  *

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT OR Apache-2.0 */
 /*
  * demo_log.h - logging sink shared by the C shim and the Rust component.
  *

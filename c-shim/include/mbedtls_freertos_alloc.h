@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT OR Apache-2.0 */
 /*
  * mbedtls_freertos_alloc.h - mbedTLS heap on the FreeRTOS heap.
  *

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT OR Apache-2.0 */
 /*
  * pkcs11_rng.h - the shim's PKCS#11 module: a random-number token.
  *

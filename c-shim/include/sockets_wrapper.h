@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT OR Apache-2.0 */
 /*
  * sockets_wrapper.h - TCP porting layer below the TLS transport.
  *

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT OR Apache-2.0 */
 /*
  * transport_mbedtls.h - TLS network transport over mbedTLS and the sockets
  * porting layer (sockets_wrapper.h).

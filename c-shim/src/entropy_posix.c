@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT OR Apache-2.0
 /*
  * entropy_posix.c - demo_entropy_poll() for the FreeRTOS POSIX simulator:
  * the Linux kernel CSPRNG through getrandom(2).

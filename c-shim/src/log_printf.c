@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT OR Apache-2.0
 /*
  * log_printf.c - DemoLog_Printf(): printf-style front end of the log sink.
  * Platform independent; the platform provides DemoLog_Write().

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT OR Apache-2.0
 /*
  * log_sink_posix.c - DemoLog_Write() for the FreeRTOS POSIX simulator.
  *

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT OR Apache-2.0
 /*
  * mbedtls_freertos_alloc.c - route mbedTLS allocations to the FreeRTOS heap.
  *

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT OR Apache-2.0
 /*
  * pkcs11_rng.c - PKCS#11 module whose only service is C_GenerateRandom,
  * plus the mbedTLS RNG callback over the same CTR_DRBG. See pkcs11_rng.h.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT OR Apache-2.0
 /*
  * pkcs11_unsupported.c - the PKCS#11 2.40 functions this module does not
  * implement (see pkcs11_rng.h). Each returns CKR_FUNCTION_NOT_SUPPORTED;

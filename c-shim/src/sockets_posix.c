@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT OR Apache-2.0
 /*
  * sockets_posix.c - sockets_wrapper.h for the FreeRTOS POSIX simulator.
  *

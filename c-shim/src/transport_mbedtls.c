@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT OR Apache-2.0
 /*
  * transport_mbedtls.c - TLS transport over mbedTLS 2.28 and sockets_wrapper.h,
  * with the FreeRTOS-Plus transport_mbedtls.h API. See the header.

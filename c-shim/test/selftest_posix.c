@@ -1,13 +1,15 @@
+// SPDX-License-Identifier: MIT OR Apache-2.0
 /*
  * selftest_posix.c - end-to-end check of c-shim on the FreeRTOS POSIX port.
  *
  * Usage: c_shim_selftest HOST PORT CA.pem CERT.pem KEY.pem [EXPECT]
  *   EXPECT: success (default), connect, handshake, credentials
  *
- * With EXPECT=success it runs the PKCS#11 RNG calls, connects with
- * TLS_FreeRTOS_Connect(), sends a hand-built MQTT CONNECT, reads the CONNACK
- * byte by byte with TLS_FreeRTOS_recv() (0 = "try again" and the buffered
- * path are both exercised and timed), sends DISCONNECT and disconnects.
+ * With EXPECT=success it runs the PKCS#11 calls (some failing on purpose),
+ * connects with TLS_FreeRTOS_Connect(), sends a hand-built MQTT CONNECT,
+ * reads the CONNACK byte by byte with TLS_FreeRTOS_recv() (0 = "try again"
+ * and the buffered path are both exercised and timed), sends DISCONNECT and
+ * disconnects.
  * Otherwise it checks that the connect fails with the expected status.
  * Either way it reports heap use of the connect and checks for leaks.
  * A lower-priority task counts how often it got the CPU, to show the
@@ -21,6 +23,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
 
 #include <p11-kit/pkcs11.h>
 
@@ -52,19 +55,47 @@ static volatile unsigned long background_runs;
 #define say(...) DemoLog_Printf(DEMO_LOG_INFO, __VA_ARGS__)
 #define fail(...) DemoLog_Printf(DEMO_LOG_ERROR, __VA_ARGS__)
 
-void vAssertCalled(const char *file, unsigned long line);
-void vApplicationMallocFailedHook(void);
+/*
+ * Hooks the project's FreeRTOSConfig.h asks for (freertos-kernel/config/posix);
+ * they report and _exit(): other tasks are threads parked anywhere.
+ */
+void vDemoAssertCalled(const char *pcFile, unsigned long ulLine);
 
-void vAssertCalled(const char *file, unsigned long line)
+void vDemoAssertCalled(const char *pcFile, unsigned long ulLine)
 {
-	fprintf(stderr, "configASSERT failed at %s:%lu\n", file, line);
-	abort();
+	DemoLog_Printf(DEMO_LOG_ERROR, "configASSERT failed at %s:%lu", pcFile,
+		       ulLine);
+	_exit(3);
 }
+
+#if configUSE_MALLOC_FAILED_HOOK == 1
+void vApplicationMallocFailedHook(void);
 
 void vApplicationMallocFailedHook(void)
 {
-	/* Not fatal: the shim must report it as INSUFFICIENT_MEMORY. */
+	/* Not fatal here: the shim must turn it into INSUFFICIENT_MEMORY. */
+	DemoLog_Printf(DEMO_LOG_WARN, "malloc failed hook: heap exhausted");
 }
+#endif
+
+#if configCHECK_FOR_STACK_OVERFLOW > 0
+void vApplicationStackOverflowHook(TaskHandle_t xTask, char *pcTaskName);
+
+void vApplicationStackOverflowHook(TaskHandle_t xTask, char *pcTaskName)
+{
+	(void)xTask;
+	DemoLog_Printf(DEMO_LOG_ERROR, "stack overflow in %s", pcTaskName);
+	_exit(3);
+}
+#endif
+
+#if configUSE_IDLE_HOOK == 1
+void vApplicationIdleHook(void);
+
+void vApplicationIdleHook(void)
+{
+}
+#endif
 
 static uint64_t now_ms(void)
 {
@@ -95,6 +126,7 @@ static int pkcs11_check(void)
 	uint32_t jitter;
 	int ok = 1;
 
+	say("PKCS#11 checks; three errors are expected next");
 	ok &= expect_rv("C_GetFunctionList", C_GetFunctionList(&fl), CKR_OK);
 	if (!ok)
 		return 0;
@@ -328,13 +360,25 @@ static void selftest_task(void *arg)
 	int ok;
 
 	(void)arg;
-	ok = pkcs11_check();
+	ok = cfg.expect == TLS_TRANSPORT_SUCCESS ? pkcs11_check() : 1;
 	ok &= tls_check();
 	if (ok)
 		say("SELFTEST PASS");
 	else
 		fail("SELFTEST FAIL");
-	exit(ok ? EXIT_SUCCESS : EXIT_FAILURE);
+	_exit(ok ? EXIT_SUCCESS : EXIT_FAILURE);
+}
+
+/* Before the scheduler: odd level, unterminated and over-long messages. */
+static void log_check(void)
+{
+	static const char unterminated[5] = { 'a', 'b', 'c', 'd', 'e' };
+	char lng[DEMO_LOG_LINE_MAX + 40];
+
+	memset(lng, 'x', sizeof(lng));
+	DemoLog_Write(7, unterminated, 3);
+	DemoLog_Write(DEMO_LOG_DEBUG, lng, sizeof(lng));
+	DemoLog_Printf(DEMO_LOG_WARN, "printf %.*s", (int)sizeof(lng), lng);
 }
 
 /* Reads @path into a NUL-terminated buffer (before the scheduler runs). */
@@ -398,6 +442,7 @@ int main(int argc, char **argv)
 	    !read_pem(argv[5], &cfg.key))
 		return 2;
 
+	log_check();
 	xTaskCreate(selftest_task, "selftest", 4096, NULL, 2, NULL);
 	xTaskCreate(background_task, "background", 1024, NULL, 1, NULL);
 	vTaskStartScheduler();
