@@ -17,7 +17,9 @@
 
 pub mod backoff;
 pub mod client;
+pub mod demo;
 pub mod error;
+pub mod log;
 pub mod state;
 pub mod topic;
 pub mod transport;
