@@ -14,6 +14,7 @@
 #define MBEDTLS_FREERTOS_ALLOC_H
 
 #include <stddef.h>
+#include <stdint.h>
 
 #ifdef __cplusplus
 extern "C" {
@@ -32,6 +33,15 @@ void MbedtlsFreeRTOS_Free(void *ptr);
 
 /** MbedtlsFreeRTOS_InstallAllocator() - make mbedTLS use the two above. */
 void MbedtlsFreeRTOS_InstallAllocator(void);
+
+/**
+ * MbedtlsFreeRTOS_FailedAllocations() - allocations refused so far.
+ *
+ * mbedTLS turns some allocation failures into misleading errors (a failed
+ * signature check reports the certificate as "not correctly signed"), so
+ * the transport compares this count before and after a handshake.
+ */
+uint32_t MbedtlsFreeRTOS_FailedAllocations(void);
 
 #ifdef __cplusplus
 }

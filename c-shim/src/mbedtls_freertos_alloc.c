@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "FreeRTOS.h"
+#include "task.h"
 
 #include "mbedtls/platform.h"
 
@@ -21,6 +22,26 @@
 #error "c-shim needs mbedTLS built with MBEDTLS_PLATFORM_MEMORY and without MBEDTLS_PLATFORM_CALLOC_MACRO/FREE_MACRO"
 #endif
 
+/* Written with the scheduler suspended, so concurrent failures all count. */
+static uint32_t failed_allocations;
+
+static void count_failure(void)
+{
+	vTaskSuspendAll();
+	failed_allocations++;
+	(void)xTaskResumeAll();
+}
+
+uint32_t MbedtlsFreeRTOS_FailedAllocations(void)
+{
+	uint32_t n;
+
+	vTaskSuspendAll();
+	n = failed_allocations;
+	(void)xTaskResumeAll();
+	return n;
+}
+
 void *MbedtlsFreeRTOS_Calloc(size_t count, size_t size)
 {
 	size_t total;
@@ -31,6 +52,7 @@ void *MbedtlsFreeRTOS_Calloc(size_t count, size_t size)
 	if (count > SIZE_MAX / size) {
 		LogError("mbedTLS calloc(%lu, %lu): size overflows",
 			 (unsigned long)count, (unsigned long)size);
+		count_failure();
 		return NULL;
 	}
 
@@ -40,6 +62,7 @@ void *MbedtlsFreeRTOS_Calloc(size_t count, size_t size)
 		LogError("mbedTLS calloc of %lu bytes failed: FreeRTOS heap "
 			 "exhausted (%lu bytes free)", (unsigned long)total,
 			 (unsigned long)xPortGetFreeHeapSize());
+		count_failure();
 		return NULL;
 	}
 	memset(ptr, 0, total);

@@ -528,10 +528,21 @@ static TlsTransportStatus_t run_handshake(TlsTransportParams_t *params,
 					  const char *host, uint16_t port)
 {
 	mbedtls_ssl_context *ssl = &params->sslContext.context;
+	uint32_t failed = MbedtlsFreeRTOS_FailedAllocations();
 	TickType_t ticks = 0;
 	int ret;
 
 	ret = handshake(ssl, &ticks);
+	failed = MbedtlsFreeRTOS_FailedAllocations() - failed;
+	if (ret != 0 && failed > 0) {
+		/* Whatever mbedTLS says (e.g. "not correctly signed"). */
+		LogError("TLS handshake with %s:%u failed: out of memory (%lu "
+			 "mbedTLS allocation(s) refused, %lu bytes of heap "
+			 "free)", host, (unsigned int)port,
+			 (unsigned long)failed,
+			 (unsigned long)xPortGetFreeHeapSize());
+		return TLS_TRANSPORT_INSUFFICIENT_MEMORY;
+	}
 	if (ret == MBEDTLS_ERR_SSL_TIMEOUT) {
 		LogError("TLS handshake with %s:%u failed: timed out after "
 			 "%lu ticks (limit %u ms)", host, (unsigned int)port,

@@ -12,8 +12,8 @@
 #
 # Cases: success (PKCS#11 + TLS + MQTT CONNECT/CONNACK/DISCONNECT), wrong root
 # CA, wrong host name, expired server certificate, client certificate from an
-# unknown CA, key not matching the certificate, connection refused, DNS
-# failure. The broker listens on free loopback ports and is killed by PID.
+# unknown CA, key not matching the certificate, heap too small, connection
+# refused, DNS failure. The broker listens on free loopback ports and is killed by PID.
 set -euo pipefail
 
 die() {
@@ -99,6 +99,7 @@ run "wrong host name" localhost "$p_wronghost" "$pki/ca.crt" "$pki/client.crt" "
 run "expired server certificate" localhost "$p_expired" "$pki/ca.crt" "$pki/client.crt" "$pki/client.key" handshake
 run "client certificate from an unknown CA" localhost "$p_ok" "$pki/ca.crt" "$pki/other-client.crt" "$pki/other-client.key" handshake
 run "key does not match the certificate" localhost "$p_ok" "$pki/ca.crt" "$pki/client.crt" "$pki/other-client.key" credentials
+run "out of memory" localhost "$p_ok" "$pki/ca.crt" "$pki/client.crt" "$pki/client.key" memory
 run "connection refused" localhost "$p_closed" "$pki/ca.crt" "$pki/client.crt" "$pki/client.key" connect
 run "DNS failure" no-such-host.invalid "$p_ok" "$pki/ca.crt" "$pki/client.crt" "$pki/client.key" connect
 

@@ -3,7 +3,8 @@
  * selftest_posix.c - end-to-end check of c-shim on the FreeRTOS POSIX port.
  *
  * Usage: c_shim_selftest HOST PORT CA.pem CERT.pem KEY.pem [EXPECT]
- *   EXPECT: success (default), connect, handshake, credentials
+ *   EXPECT: success (default), connect, handshake, credentials, memory
+ *   (memory: leaves only MEMORY_LEFT bytes of heap for the connect)
  *
  * With EXPECT=success it runs the PKCS#11 calls (some failing on purpose),
  * connects with TLS_FreeRTOS_Connect(), sends a hand-built MQTT CONNECT,
@@ -37,6 +38,7 @@
 #define RECV_TIMEOUT_MS 200U
 #define SEND_TIMEOUT_MS 2000U
 #define CLIENT_ID "c-shim-selftest"
+#define MEMORY_LEFT (13 * 1024)
 
 struct pem {
 	unsigned char *data;
@@ -309,11 +311,18 @@ static int tls_check(void)
 		.privateKeySize = cfg.key.size,
 	};
 	TlsTransportStatus_t status;
-	size_t before, peak, steady;
+	size_t baseline, before, peak, steady;
 	unsigned long runs;
+	void *hog = NULL;
 	uint64_t t0, ms;
 	int ok;
 
+	baseline = xPortGetFreeHeapSize();
+	if (cfg.expect == TLS_TRANSPORT_INSUFFICIENT_MEMORY) {
+		hog = pvPortMalloc(xPortGetFreeHeapSize() - MEMORY_LEFT);
+		say("heap limited to %lu bytes for this connect",
+		    (unsigned long)xPortGetFreeHeapSize());
+	}
 	xPortResetHeapMinimumEverFreeHeapSize();
 	before = xPortGetFreeHeapSize();
 	runs = background_runs;
@@ -337,10 +346,11 @@ static int tls_check(void)
 		TLS_FreeRTOS_Disconnect(&ctx);
 	}
 	TLS_FreeRTOS_Disconnect(&ctx); /* again: must be harmless */
+	vPortFree(hog);
 
-	if (xPortGetFreeHeapSize() != before) {
+	if (xPortGetFreeHeapSize() != baseline) {
 		fail("heap leak: %ld bytes not returned",
-		     (long)(before - xPortGetFreeHeapSize()));
+		     (long)(baseline - xPortGetFreeHeapSize()));
 		ok = 0;
 	}
 	return ok;
@@ -419,6 +429,8 @@ static int parse_expect(const char *s, TlsTransportStatus_t *out)
 		*out = TLS_TRANSPORT_HANDSHAKE_FAILED;
 	else if (strcmp(s, "credentials") == 0)
 		*out = TLS_TRANSPORT_INVALID_CREDENTIALS;
+	else if (strcmp(s, "memory") == 0)
+		*out = TLS_TRANSPORT_INSUFFICIENT_MEMORY;
 	else
 		return 0;
 	return 1;
@@ -443,8 +455,12 @@ int main(int argc, char **argv)
 		return 2;
 
 	log_check();
-	xTaskCreate(selftest_task, "selftest", 4096, NULL, 2, NULL);
-	xTaskCreate(background_task, "background", 1024, NULL, 1, NULL);
+	/* POSIX port: tasks run on pthread stacks; these depths only cost
+	 * heap for the port's thread record, so keep them small. */
+	xTaskCreate(selftest_task, "selftest", configMINIMAL_STACK_SIZE * 2,
+		    NULL, 2, NULL);
+	xTaskCreate(background_task, "background", configMINIMAL_STACK_SIZE,
+		    NULL, 1, NULL);
 	vTaskStartScheduler();
 	return 1;
 }
