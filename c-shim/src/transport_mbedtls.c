@@ -295,24 +295,40 @@ static int pem_size_ok(const unsigned char *buf, size_t size,
 	return 1;
 }
 
+/*
+ * True, and logged, if mbedTLS was refused memory since @mark: mbedTLS
+ * reports some of those as unrelated errors (a bignum allocation failing
+ * in a signature check reads "not correctly signed by the trusted CA").
+ */
+static int ran_out_of_memory(uint32_t mark, const char *what)
+{
+	uint32_t failed = MbedtlsFreeRTOS_FailedAllocations() - mark;
+
+	if (failed == 0)
+		return 0;
+	LogError("%s failed: out of memory (%lu mbedTLS allocation(s) "
+		 "refused, %lu bytes of heap free)", what,
+		 (unsigned long)failed, (unsigned long)xPortGetFreeHeapSize());
+	return 1;
+}
+
 static TlsTransportStatus_t parse_cert(mbedtls_x509_crt *crt,
 				       const unsigned char *buf, size_t size,
 				       const char *what)
 {
-	char text[128];
+	uint32_t mark = MbedtlsFreeRTOS_FailedAllocations();
+	char step[64];
 	int ret;
 
 	if (!pem_size_ok(buf, size, what))
 		return TLS_TRANSPORT_INVALID_CREDENTIALS;
 
+	(void)snprintf(step, sizeof(step), "parsing the %s", what);
 	ret = mbedtls_x509_crt_parse(crt, buf, size);
-	if (ret == MBEDTLS_ERR_X509_ALLOC_FAILED) {
-		log_mbedtls_failure(what, ret);
+	if (ret < 0 && ran_out_of_memory(mark, step))
 		return TLS_TRANSPORT_INSUFFICIENT_MEMORY;
-	}
 	if (ret < 0) {
-		(void)snprintf(text, sizeof(text), "parsing %s", what);
-		log_mbedtls_failure(text, ret);
+		log_mbedtls_failure(step, ret);
 		return TLS_TRANSPORT_INVALID_CREDENTIALS;
 	}
 	if (ret > 0)
@@ -325,6 +341,8 @@ static TlsTransportStatus_t parse_cert(mbedtls_x509_crt *crt,
 static TlsTransportStatus_t parse_key(SSLContext_t *ssl,
 				      const NetworkCredentials_t *creds)
 {
+	static const char step[] = "parsing the client private key";
+	uint32_t mark = MbedtlsFreeRTOS_FailedAllocations();
 	int ret;
 
 	if (!pem_size_ok(creds->pPrivateKey, creds->privateKeySize,
@@ -333,16 +351,16 @@ static TlsTransportStatus_t parse_key(SSLContext_t *ssl,
 
 	ret = mbedtls_pk_parse_key(&ssl->privKey, creds->pPrivateKey,
 				   creds->privateKeySize, NULL, 0);
-	if (ret == MBEDTLS_ERR_PK_ALLOC_FAILED) {
-		log_mbedtls_failure("parsing the client private key", ret);
+	if (ret != 0 && ran_out_of_memory(mark, step))
 		return TLS_TRANSPORT_INSUFFICIENT_MEMORY;
-	}
 	if (ret != 0) {
-		log_mbedtls_failure("parsing the client private key", ret);
+		log_mbedtls_failure(step, ret);
 		return TLS_TRANSPORT_INVALID_CREDENTIALS;
 	}
 
 	ret = mbedtls_pk_check_pair(&ssl->clientCert.pk, &ssl->privKey);
+	if (ret != 0 && ran_out_of_memory(mark, "checking the client key"))
+		return TLS_TRANSPORT_INSUFFICIENT_MEMORY;
 	if (ret != 0) {
 		LogError("client private key does not match the client "
 			 "certificate (mbedTLS error -0x%04x)",
@@ -528,21 +546,16 @@ static TlsTransportStatus_t run_handshake(TlsTransportParams_t *params,
 					  const char *host, uint16_t port)
 {
 	mbedtls_ssl_context *ssl = &params->sslContext.context;
-	uint32_t failed = MbedtlsFreeRTOS_FailedAllocations();
+	uint32_t mark = MbedtlsFreeRTOS_FailedAllocations();
 	TickType_t ticks = 0;
+	char step[96];
 	int ret;
 
 	ret = handshake(ssl, &ticks);
-	failed = MbedtlsFreeRTOS_FailedAllocations() - failed;
-	if (ret != 0 && failed > 0) {
-		/* Whatever mbedTLS says (e.g. "not correctly signed"). */
-		LogError("TLS handshake with %s:%u failed: out of memory (%lu "
-			 "mbedTLS allocation(s) refused, %lu bytes of heap "
-			 "free)", host, (unsigned int)port,
-			 (unsigned long)failed,
-			 (unsigned long)xPortGetFreeHeapSize());
+	(void)snprintf(step, sizeof(step), "TLS handshake with %s:%u", host,
+		       (unsigned int)port);
+	if (ret != 0 && ran_out_of_memory(mark, step))
 		return TLS_TRANSPORT_INSUFFICIENT_MEMORY;
-	}
 	if (ret == MBEDTLS_ERR_SSL_TIMEOUT) {
 		LogError("TLS handshake with %s:%u failed: timed out after "
 			 "%lu ticks (limit %u ms)", host, (unsigned int)port,
@@ -552,9 +565,7 @@ static TlsTransportStatus_t run_handshake(TlsTransportParams_t *params,
 	}
 	if (ret != 0) {
 		log_handshake_failure(params, host, port, ret);
-		return ret == MBEDTLS_ERR_SSL_ALLOC_FAILED ?
-			TLS_TRANSPORT_INSUFFICIENT_MEMORY :
-			TLS_TRANSPORT_HANDSHAKE_FAILED;
+		return TLS_TRANSPORT_HANDSHAKE_FAILED;
 	}
 
 	LogInfo("TLS established with %s:%u: %s, %s, handshake %lu ticks",
