@@ -90,8 +90,8 @@ typedef enum TlsTransportStatus {
 	TLS_TRANSPORT_SUCCESS = 0,         /* connected */
 	TLS_TRANSPORT_INVALID_PARAMETER,   /* NULL or inconsistent argument */
 	TLS_TRANSPORT_INSUFFICIENT_MEMORY, /* heap exhausted */
-	TLS_TRANSPORT_INVALID_CREDENTIALS, /* a certificate or key did not parse */
-	TLS_TRANSPORT_HANDSHAKE_FAILED,    /* TLS handshake failed or timed out */
+	TLS_TRANSPORT_INVALID_CREDENTIALS, /* certificate or key unusable */
+	TLS_TRANSPORT_HANDSHAKE_FAILED,    /* handshake failed or timed out */
 	TLS_TRANSPORT_INTERNAL_ERROR,      /* mbedTLS setup failed otherwise */
 	TLS_TRANSPORT_CONNECT_FAILURE      /* DNS or TCP connect failed */
 } TlsTransportStatus_t;
@@ -113,11 +113,11 @@ typedef enum TlsTransportStatus {
  *
  * Return: a TlsTransportStatus_t (see the enum).
  */
-TlsTransportStatus_t TLS_FreeRTOS_Connect(NetworkContext_t *pNetworkContext,
-					  const char *pHostName, uint16_t port,
-					  const NetworkCredentials_t *pNetworkCredentials,
-					  uint32_t receiveTimeoutMs,
-					  uint32_t sendTimeoutMs);
+TlsTransportStatus_t
+TLS_FreeRTOS_Connect(NetworkContext_t *pNetworkContext, const char *pHostName,
+		     uint16_t port,
+		     const NetworkCredentials_t *pNetworkCredentials,
+		     uint32_t receiveTimeoutMs, uint32_t sendTimeoutMs);
 
 /**
  * TLS_FreeRTOS_Disconnect() - send close_notify (best effort), close the
@@ -161,7 +161,8 @@ int32_t TLS_FreeRTOS_send(NetworkContext_t *pNetworkContext,
  *
  * Return: a static string, or NULL if not connected.
  */
-const char *TLS_FreeRTOS_GetCipherSuite(const NetworkContext_t *pNetworkContext);
+const char *
+TLS_FreeRTOS_GetCipherSuite(const NetworkContext_t *pNetworkContext);
 
 #ifdef __cplusplus
 }

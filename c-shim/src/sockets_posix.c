@@ -268,7 +268,8 @@ BaseType_t Sockets_Connect(Socket_t *pTcpSocket, const char *pHostName,
 	int fd;
 
 	if (!pTcpSocket || !pHostName || pHostName[0] == '\0') {
-		LogError("Sockets_Connect: socket pointer or host name missing");
+		LogError("Sockets_Connect: socket pointer or host name "
+			 "missing");
 		return SOCKETS_EINVAL;
 	}
 	*pTcpSocket = NULL;

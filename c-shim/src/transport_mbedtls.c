@@ -465,9 +465,9 @@ static TlsTransportStatus_t setup_session(TlsTransportParams_t *params,
 	return TLS_TRANSPORT_SUCCESS;
 }
 
-static TlsTransportStatus_t check_connect_args(const NetworkContext_t *ctx,
-					       const char *host,
-					       const NetworkCredentials_t *creds)
+static TlsTransportStatus_t
+check_connect_args(const NetworkContext_t *ctx, const char *host,
+		   const NetworkCredentials_t *creds)
 {
 	if (!ctx || !ctx->pParams) {
 		LogError("TLS_FreeRTOS_Connect: network context or its "
@@ -573,7 +573,8 @@ static TlsTransportStatus_t run_handshake(TlsTransportParams_t *params,
 		mbedtls_ssl_get_ciphersuite(ssl), (unsigned long)ticks);
 #if defined(MBEDTLS_SSL_ALPN)
 	if (mbedtls_ssl_get_alpn_protocol(ssl))
-		LogInfo("ALPN protocol: %s", mbedtls_ssl_get_alpn_protocol(ssl));
+		LogInfo("ALPN protocol: %s",
+			mbedtls_ssl_get_alpn_protocol(ssl));
 #endif
 	return TLS_TRANSPORT_SUCCESS;
 }
@@ -587,11 +588,11 @@ static void release(TlsTransportParams_t *params)
 	free_contexts(&params->sslContext);
 }
 
-TlsTransportStatus_t TLS_FreeRTOS_Connect(NetworkContext_t *pNetworkContext,
-					  const char *pHostName, uint16_t port,
-					  const NetworkCredentials_t *pNetworkCredentials,
-					  uint32_t receiveTimeoutMs,
-					  uint32_t sendTimeoutMs)
+TlsTransportStatus_t
+TLS_FreeRTOS_Connect(NetworkContext_t *pNetworkContext, const char *pHostName,
+		     uint16_t port,
+		     const NetworkCredentials_t *pNetworkCredentials,
+		     uint32_t receiveTimeoutMs, uint32_t sendTimeoutMs)
 {
 	const NetworkCredentials_t *creds = pNetworkCredentials;
 	TlsTransportParams_t *params;
@@ -756,10 +757,15 @@ int32_t TLS_FreeRTOS_send(NetworkContext_t *pNetworkContext,
 	return (int32_t)sent;
 }
 
-const char *TLS_FreeRTOS_GetCipherSuite(const NetworkContext_t *pNetworkContext)
+const char *
+TLS_FreeRTOS_GetCipherSuite(const NetworkContext_t *pNetworkContext)
 {
-	if (!pNetworkContext || !pNetworkContext->pParams ||
-	    !pNetworkContext->pParams->tcpSocket)
+	const TlsTransportParams_t *params;
+
+	if (!pNetworkContext || !pNetworkContext->pParams)
 		return NULL;
-	return mbedtls_ssl_get_ciphersuite(&pNetworkContext->pParams->sslContext.context);
+	params = pNetworkContext->pParams;
+	if (!params->tcpSocket)
+		return NULL;
+	return mbedtls_ssl_get_ciphersuite(&params->sslContext.context);
 }
