@@ -66,7 +66,16 @@ function(add_rust_component)
         rust_host_triple(_triple)
     endif()
 
-    set(_target_dir "${CMAKE_BINARY_DIR}/cargo-${_rc_TARGET}")
+    # RUST_COMPONENT_TARGET_DIR lets several build trees share one cargo
+    # target dir (dependencies compile once); builds must then not run at the
+    # same time, and each build relinks the archive cargo just produced.
+    set(RUST_COMPONENT_TARGET_DIR "" CACHE PATH
+        "Shared CARGO_TARGET_DIR for the staticlib (empty: per build tree)")
+    if(RUST_COMPONENT_TARGET_DIR)
+        set(_target_dir "${RUST_COMPONENT_TARGET_DIR}")
+    else()
+        set(_target_dir "${CMAKE_BINARY_DIR}/cargo-${_rc_TARGET}")
+    endif()
     set(_lib "${_target_dir}/${_triple}/release/${CMAKE_STATIC_LIBRARY_PREFIX}rust_component${CMAKE_STATIC_LIBRARY_SUFFIX}")
 
     set(_env "CARGO_TARGET_DIR=${_target_dir}")
