@@ -28,6 +28,9 @@ use crate::state::{Phase, Record};
 use crate::transport::{Clock, Transport};
 use crate::wire::{AckKind, Connect, Publish, QoS, Subscription};
 
+pub mod status;
+use status::*;
+
 /// The message every publish carries.
 pub const MESSAGE: &[u8] = b"Hello World!";
 /// Appended to the client id to form the demo topic.
@@ -327,24 +330,23 @@ pub enum DemoError {
 }
 
 impl DemoError {
-    /// Status for C callers (never 0): 1 configuration, 2 TLS connect,
-    /// 3 random source, 4 MQTT CONNECT, 5 SUBSCRIBE, 6 PUBLISH,
-    /// 7 UNSUBSCRIBE, 8 DISCONNECT.
+    /// Status for C callers (never 0): one of the `MQTT_DEMO_ERR_*` values
+    /// in [`status`], named after the step that failed.
     pub const fn code(&self) -> i32 {
         let step = match self {
-            DemoError::Config(_) => return 1,
-            DemoError::Connect(_) => return 2,
-            DemoError::RandomFailed => return 3,
+            DemoError::Config(_) => return MQTT_DEMO_ERR_CONFIG,
+            DemoError::Connect(_) => return MQTT_DEMO_ERR_TLS_CONNECT,
+            DemoError::RandomFailed => return MQTT_DEMO_ERR_RANDOM,
             DemoError::Mqtt(step, _) => *step,
             DemoError::SubscribeRefused => Step::Subscribe,
             DemoError::Timeout(a) => a.step(),
         };
         match step {
-            Step::Connect => 4,
-            Step::Subscribe => 5,
-            Step::Publish => 6,
-            Step::Unsubscribe => 7,
-            Step::Disconnect => 8,
+            Step::Connect => MQTT_DEMO_ERR_MQTT_CONNECT,
+            Step::Subscribe => MQTT_DEMO_ERR_SUBSCRIBE,
+            Step::Publish => MQTT_DEMO_ERR_PUBLISH,
+            Step::Unsubscribe => MQTT_DEMO_ERR_UNSUBSCRIBE,
+            Step::Disconnect => MQTT_DEMO_ERR_DISCONNECT,
         }
     }
 

@@ -28,6 +28,12 @@ pub mod wire;
 #[cfg(feature = "size-probe")]
 pub mod probe;
 
+/// FreeRTOS and C-side platform binding, C entry points (feature
+/// `freertos`); under test only the check of the committed C header.
+#[cfg(any(feature = "freertos", test))]
+#[allow(unsafe_code)]
+pub mod ffi;
+
 pub use backoff::{retry, Backoff, Delay, Random, RetryError, RetryInfo};
 pub use client::{Client, Event, Timeouts};
 pub use error::{Error, Malformed};
