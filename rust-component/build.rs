@@ -191,6 +191,31 @@ static const BaseType_t demo_rs_scheduler_running = taskSCHEDULER_RUNNING;
         args
     }
 
+    /// Move `-DNAME[=VALUE]` out of the clang arguments into `#define` lines
+    /// at the top of the wrapper header: bindgen reports macros defined in a
+    /// file, not on the command line (`-DdemoconfigMQTT_BROKER_PORT=...` from
+    /// CMake would be invisible). The effect on the headers is the same.
+    fn split_defines(args: Vec<String>) -> (Vec<String>, String) {
+        let mut kept = Vec::new();
+        let mut defines = String::new();
+        let mut it = args.into_iter();
+        while let Some(a) = it.next() {
+            let def = match a.strip_prefix("-D") {
+                Some("") => it.next(),
+                Some(d) => Some(d.to_owned()),
+                None => {
+                    kept.push(a);
+                    continue;
+                }
+            };
+            if let Some(d) = def {
+                let (name, value) = d.split_once('=').unwrap_or((&d, "1"));
+                let _ = writeln!(defines, "#define {name} {value}");
+            }
+        }
+        (kept, defines)
+    }
+
     pub fn generate() {
         for v in ENV_VARS {
             println!("cargo:rerun-if-env-changed={v}");
@@ -204,11 +229,12 @@ static const BaseType_t demo_rs_scheduler_running = taskSCHEDULER_RUNNING;
                  DEMO_CLANG_ARGS (see the top of rust-component/build.rs)",
             );
         }
-        let args = clang_args(&manifest_dir);
+        let (args, defines) = split_defines(clang_args(&manifest_dir));
+        let wrapper = format!("{defines}{WRAPPER}");
 
         let macros = Arc::new(Mutex::new(Macros::default()));
         let mut builder = bindgen::Builder::default()
-            .header_contents("demo_rs_wrapper.h", WRAPPER)
+            .header_contents("demo_rs_wrapper.h", &wrapper)
             .clang_args(&args)
             .use_core()
             .ctypes_prefix("core::ffi")

@@ -634,10 +634,8 @@ where
         incoming,
         cfg.timeouts,
     ));
+    // The transport logs the close itself.
     network.disconnect(conn);
-    log(sink, Level::Info, |l| {
-        l.push_str("TLS session closed");
-    });
     result
 }
 
@@ -1324,7 +1322,6 @@ mod tests {
                 "incoming PUBLISH on dev1/example/topic: Hello World!",
                 "unsubscribed from dev1/example/topic",
                 "disconnecting",
-                "TLS session closed",
                 "iteration 1 succeeded; free heap 20000 bytes (minimum ever 12345); stack high-water mark 321 words",
                 "demo finished: 1 of 1 iterations succeeded",
             ]
