@@ -6,7 +6,7 @@ use core::ptr;
 use super::config;
 use super::sys;
 use crate::backoff::{Delay, Random};
-use crate::demo::{ConnectError, Network, Stats};
+use crate::demo::{ConnectError, Network, Stats, LOG_LINE_LEN};
 use crate::log::{Level, Line, LogSink};
 use crate::transport::{Clock, Transport, TransportError};
 
@@ -25,8 +25,8 @@ impl LogSink for DemoLog {
 }
 
 /// Log one line through the C sink.
-pub fn log(level: Level, build: impl FnOnce(&mut Line<160>)) {
-    let mut line = Line::<160>::new();
+pub fn log(level: Level, build: impl FnOnce(&mut Line<LOG_LINE_LEN>)) {
+    let mut line = Line::<LOG_LINE_LEN>::new();
     build(&mut line);
     DemoLog.write(level, line.as_bytes());
 }
@@ -234,13 +234,20 @@ pub struct TlsSlot {
 }
 
 /// Copy `s` into `dst` with a NUL; false if it does not fit or holds a NUL.
+/// (One loop, not `contains`: that pulls in core's memchr.)
 fn c_string(dst: &mut [u8], s: &str) -> bool {
     let b = s.as_bytes();
-    if b.len() >= dst.len() || b.contains(&0) {
+    if b.len() >= dst.len() {
         return false;
     }
-    for (d, s) in dst.iter_mut().zip(b.iter().chain(&[0])) {
-        *d = *s;
+    for (d, &c) in dst.iter_mut().zip(b) {
+        if c == 0 {
+            return false;
+        }
+        *d = c;
+    }
+    if let Some(end) = dst.get_mut(b.len()) {
+        *end = 0;
     }
     true
 }
