@@ -9,6 +9,11 @@
 //!   [`transport::Clock`]: connect, publish, subscribe, process loop,
 //!   keep-alive.
 //! * [`backoff`]: full-jitter exponential backoff and a retry helper.
+//! * [`log`]: a fixed-capacity log line builder (no `core::fmt`).
+//! * [`demo`]: the AWS-style mutual-authentication demo flow, generic over
+//!   small platform traits (TLS network, clock, delay, random, log, stats).
+//! * `ffi` (feature `freertos`): those traits over FreeRTOS and the C side,
+//!   and the C entry points `mqtt_demo_run` / `mqtt_demo_task_create`.
 //!
 //! The engine uses no `unsafe` and no `core::fmt`; logging belongs to the
 //! layers above it.
