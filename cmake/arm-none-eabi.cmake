@@ -33,7 +33,9 @@ set(CMAKE_C_FLAGS_DEBUG_INIT "-g")
 set(CMAKE_C_FLAGS_RELEASE_INIT "-DNDEBUG")
 set(CMAKE_C_FLAGS_MINSIZEREL_INIT "-DNDEBUG")
 set(CMAKE_C_FLAGS_RELWITHDEBINFO_INIT "-g -DNDEBUG")
-set(CMAKE_EXE_LINKER_FLAGS_INIT "${_cpu} --specs=nano.specs -Wl,--gc-sections")
+# CMAKE_C_FLAGS (with --specs=nano.specs) are on the link line too: giving
+# the specs file twice makes gcc fail ("attempt to rename spec 'link'").
+set(CMAKE_EXE_LINKER_FLAGS_INIT "-Wl,--gc-sections")
 
 # Search headers/libraries in the toolchain's sysroot only, programs on the host.
 set(CMAKE_FIND_ROOT_PATH_MODE_PROGRAM NEVER)
