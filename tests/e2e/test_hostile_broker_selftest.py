@@ -3,90 +3,19 @@ mutual TLS (Python ssl, client.crt). No firmware image involved."""
 
 from __future__ import annotations
 
-import socket
 import ssl
 import time
 from pathlib import Path
-from typing import List, Optional, Tuple
+from typing import Tuple
 
 import pytest
 
 from hostile_broker import (BIG_PAYLOAD_LEN, CASES, HostileBroker, ack, mqtt_str, packet,
                             parse_packet, u16)
+from hostile_broker import MqttTlsClient as MiniClient
 
-CLIENT_ID = "selftest-client"
+from hostile_broker import SELFTEST_CLIENT_ID as CLIENT_ID
 TOPIC = f"{CLIENT_ID}/example/topic"
-
-
-class MiniClient:
-    """Just enough MQTT 3.1.1 client to poke the hostile broker."""
-
-    def __init__(self, pki: Path, port: int, cert: Optional[str] = "client") -> None:
-        ctx = ssl.SSLContext(ssl.PROTOCOL_TLS_CLIENT)
-        ctx.load_verify_locations(str(pki / "ca.crt"))
-        if cert:
-            ctx.load_cert_chain(str(pki / f"{cert}.crt"), str(pki / f"{cert}.key"))
-        raw = socket.create_connection(("127.0.0.1", port), timeout=5)
-        self.sock = ctx.wrap_socket(raw, server_hostname="localhost")
-        self.buf = bytearray()
-
-    def send(self, data: bytes) -> None:
-        self.sock.sendall(data)
-
-    def connect(self, clean: bool = True) -> None:
-        flags = 0x02 if clean else 0
-        self.send(packet(0x10, mqtt_str("MQTT") + bytes([4, flags]) + u16(60)
-                         + mqtt_str(CLIENT_ID)))
-
-    def subscribe(self, pid: int = 1, topic: str = TOPIC) -> None:
-        self.send(packet(0x82, u16(pid) + mqtt_str(topic) + b"\x01"))
-
-    def publish(self, pid: int = 2, payload: bytes = b"Hello World!") -> None:
-        self.send(packet(0x32, mqtt_str(TOPIC) + u16(pid) + payload))
-
-    def recv_bytes(self, n: int, timeout: float = 3.0) -> bytes:
-        end = time.monotonic() + timeout
-        while len(self.buf) < n:
-            self.sock.settimeout(max(0.01, end - time.monotonic()))
-            try:
-                data = self.sock.recv(65536)
-            except socket.timeout:
-                break
-            if not data:
-                break
-            self.buf += data
-        out = bytes(self.buf[:n])
-        del self.buf[:n]
-        return out
-
-    def recv_packet(self, timeout: float = 3.0) -> Tuple[int, bytes]:
-        end = time.monotonic() + timeout
-        while True:
-            got = parse_packet(self.buf)
-            if got:
-                first, body, used = got
-                del self.buf[:used]
-                return first, body
-            self.sock.settimeout(max(0.01, end - time.monotonic()))
-            data = self.sock.recv(65536)
-            if not data:
-                raise EOFError("server closed")
-            self.buf += data
-
-    def is_closed_by_server(self, timeout: float = 3.0) -> bool:
-        self.sock.settimeout(timeout)
-        try:
-            return self.sock.recv(1) == b""
-        except (ssl.SSLZeroReturnError, ConnectionResetError, ssl.SSLEOFError):
-            return True
-        except socket.timeout:
-            return False
-
-    def close(self) -> None:
-        try:
-            self.sock.close()
-        except OSError:
-            pass
 
 
 def start(pki: Path, case: str, **kw: object) -> HostileBroker:
