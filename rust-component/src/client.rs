@@ -161,7 +161,8 @@ impl<'a, T: Transport, C: Clock> Client<'a, T, C> {
     /// Send CONNECT and wait up to `connack_timeout_ms` for CONNACK.
     ///
     /// Returns the session-present flag. With session present, PUBRELs still
-    /// owed are resent here; publishes awaiting PUBACK/PUBREC are listed by
+    /// owed are resent here and SUBSCRIBE/UNSUBSCRIBE records from the old
+    /// connection are dropped; publishes awaiting PUBACK/PUBREC are listed by
     /// [`Client::pending_publishes`] for [`Client::resend`]. Without it, all
     /// state records are cleared.
     ///
@@ -208,12 +209,20 @@ impl<'a, T: Transport, C: Clock> Client<'a, T, C> {
         Ok(true)
     }
 
+    /// After a resumed session: resend owed PUBRELs, and drop SUBSCRIBE and
+    /// UNSUBSCRIBE records, which a server never answers across sessions.
     fn resend_pubrels(&mut self) -> Result<(), Error> {
         for i in 0..self.outgoing.len() {
-            let r = self.outgoing.get(i).copied().unwrap_or_default();
-            if r.phase == Phase::AwaitPubComp {
-                let b = wire::ack_bytes(kind::PUBREL, r.packet_id);
-                self.send_bytes(&b)?;
+            let Some(r) = self.outgoing.get_mut(i) else {
+                break;
+            };
+            match r.phase {
+                Phase::AwaitPubComp => {
+                    let b = wire::ack_bytes(kind::PUBREL, r.packet_id);
+                    self.send_bytes(&b)?;
+                }
+                Phase::AwaitSubAck | Phase::AwaitUnsubAck => *r = Record::EMPTY,
+                _ => {}
             }
         }
         Ok(())

@@ -24,7 +24,7 @@ use crate::backoff::{retry, Backoff, Delay, Random, RetryError, RetryInfo};
 use crate::client::{Client, Event, Timeouts};
 use crate::error::{connack_code_str, Error};
 use crate::log::{Level, Line, LogSink};
-use crate::state::{Phase, Record};
+use crate::state::Record;
 use crate::transport::{Clock, Transport};
 use crate::wire::{AckKind, Connect, Publish, QoS, Subscription};
 
@@ -625,7 +625,6 @@ where
         delay: &mut *delay,
         random: &mut *random,
     };
-    drop_stale_requests(outgoing);
     let result = env.session(Client::new(
         &mut conn,
         &mut *clock,
@@ -887,19 +886,10 @@ fn on_event<L: LogSink>(sink: &L, ev: &Event<'_>) {
     }
 }
 
-/// Drop (un)subscribe records left by a session that ended early: the
-/// broker never answers them after a reconnect, and they would hold slots.
-fn drop_stale_requests(table: &mut [Record]) {
-    for r in table.iter_mut() {
-        if matches!(r.phase, Phase::AwaitSubAck | Phase::AwaitUnsubAck) {
-            *r = Record::EMPTY;
-        }
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::state::Phase;
     use crate::transport::TransportError;
     use std::cell::{Cell, RefCell};
     use std::collections::VecDeque;
@@ -1699,8 +1689,6 @@ mod tests {
         let mut buf = [0u8; 256];
         w.script.borrow_mut().session_present = true;
         let mut conn = Net(w.clone()).connect("h", 1, None).unwrap();
-        drop_stale_requests(&mut out);
-        assert_eq!(out[1], Record::EMPTY);
         let mut env = Env {
             cfg: &cfg,
             names: &names,

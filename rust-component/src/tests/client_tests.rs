@@ -5,7 +5,7 @@
 use super::{srv, FakeClock, Script};
 use crate::client::{Client, Event, Timeouts};
 use crate::error::{Error, Malformed};
-use crate::state::Record;
+use crate::state::{Phase, Record};
 use crate::wire::{kind, AckKind, Connect, Publish, QoS, Subscription};
 
 /// Owned storage a test client borrows.
@@ -686,6 +686,12 @@ fn resumed_session_lists_publishes_for_resend_and_resends_pubrel() {
             .unwrap();
         c.transport_mut().push(&srv::ack(kind::PUBREC, q2_comp));
         let _ = run(&mut c, 50);
+        // A SUBSCRIBE that never gets its SUBACK before the drop.
+        c.subscribe(&[Subscription {
+            filter: "s",
+            qos: QoS::AtLeastOnce,
+        }])
+        .unwrap();
         // The connection drops here.
         c.transport_mut().fail_recv = true;
         assert_eq!(c.poll(&mut |_| false), Err(Error::RecvFailed));
@@ -700,6 +706,13 @@ fn resumed_session_lists_publishes_for_resend_and_resends_pubrel() {
     assert_eq!((sent[1].first, sent[1].id_at(0)), (0x62, q2_comp));
     let pending: Vec<u16> = c.pending_publishes().collect();
     assert_eq!(pending, vec![q1, q2_rec]);
+    drop(c);
+    // The stale SUBSCRIBE record is gone; publish/PUBREL records stay.
+    assert_eq!(s.out.iter().filter(|r| r.phase != Phase::Free).count(), 3);
+    let mut c = s.client(&mut t, &clock);
+    c.transport_mut().sent.clear();
+    c.transport_mut().push(&srv::connack(true, 0));
+    assert_eq!(c.connect(&persistent, 100), Ok(true));
     let resend1 = Publish {
         packet_id: q1,
         ..Publish::new("a", b"one", QoS::AtLeastOnce)
