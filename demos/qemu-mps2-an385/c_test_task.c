@@ -73,7 +73,8 @@ static int pkcs11_random(uint32_t *out)
 	return 0;
 }
 
-/* TLS connect, retried with full-jitter backoff like the reference demo. */
+/* TLS connect, then up to democonfigRETRY_MAX_ATTEMPTS retries with
+ * full-jitter backoff, like the Rust demo. */
 static int connect_with_backoff(void)
 {
 	uint32_t ceiling = democonfigRETRY_BACKOFF_BASE_MS;
@@ -87,17 +88,17 @@ static int connect_with_backoff(void)
 					  democonfigTRANSPORT_SEND_RECV_TIMEOUT_MS);
 		if (st == TLS_TRANSPORT_SUCCESS)
 			return 0;
-		if (attempt >= democonfigRETRY_MAX_ATTEMPTS) {
-			fail("TLS connect failed (status %d); giving up after "
-			     "%lu attempts", (int)st, (unsigned long)attempt);
+		if (attempt > democonfigRETRY_MAX_ATTEMPTS) {
+			fail("TLS connect failed (status %d); retries exhausted",
+			     (int)st);
 			return -1;
 		}
 		if (pkcs11_random(&rnd) != 0)
 			return -1;
 		delay = rnd % (ceiling + 1U);
-		say("TLS connect failed (status %d); retry %lu/%lu in %lu ms",
+		say("TLS connect failed (status %d); retry %lu of %lu in %lu ms",
 		    (int)st, (unsigned long)attempt,
-		    (unsigned long)(democonfigRETRY_MAX_ATTEMPTS - 1),
+		    (unsigned long)democonfigRETRY_MAX_ATTEMPTS,
 		    (unsigned long)delay);
 		vTaskDelay(pdMS_TO_TICKS(delay));
 		if (ceiling < democonfigRETRY_MAX_BACKOFF_DELAY_MS / 2U)
