@@ -251,7 +251,8 @@ CASES: Dict[str, Case] = {c.name: c for c in [
     Case("data_after_refusal", "CONNACK refusal (5) followed by a PUBLISH and PINGRESPs",
          "connect", f"{ERR_REFUSED}: {CONNACK_CODE_NAMES[5]} (code 5)", STEP_CONNECT),
     Case("pingresp_flood", f"CONNACK 0 followed by {FLOOD_COUNT} unsolicited PINGRESPs",
-         "connect", MAL_UNSOLICITED_PINGRESP, STEP_SUBSCRIBE),
+         "connect", MAL_UNSOLICITED_PINGRESP, STEP_SUBSCRIBE,
+         client_may_send_after=("SUBSCRIBE",)),  # sent before it reads the flood
     Case("suback_invalid_status", "SUBACK with return code 0x03", "subscribe",
          MAL_SUBACK_STATUS, STEP_SUBSCRIBE),
     Case("suback_wrong_count", "SUBACK with two return codes for one filter", "subscribe",
