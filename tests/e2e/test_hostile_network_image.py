@@ -1,0 +1,139 @@
+"""The POSIX image through the fault-injecting proxy to a real mosquitto: each network fault is
+logged, the client recovers (TLS retry with backoff, or the next iteration), nothing hangs, and a
+QoS 1 PUBLISH cut off from its PUBACK still reached the broker (an observer subscribed at QoS 1
+receives it). A table of faults and outcomes is printed at the end of the run.
+
+The proxy listens on the port compiled into the image (hostile_image.image_port()); mosquitto on
+its own free port. The first connection gets the fault, later ones pass untouched.
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+from typing import Callable, Dict, List, Optional
+
+import pytest
+
+from broker import Broker, Observer
+from faultproxy import Fault, FaultProxy, demo_publish_record
+from hostile_image import (ITERATION_PAUSE_MS, TIMINGS, build_image, check_schedule, fmt_s,
+                           image_port, outcome_table, requires_image, retry_delays_ms, run_image)
+
+pytestmark = requires_image
+
+ITERATIONS = 2
+PUBLISHES = int(TIMINGS["DEMO_PUBLISH_COUNT"])
+TABLE = "network faults: cases and outcomes (POSIX image via faultproxy to mosquitto)"
+HEADER = ["case", "fault", "expected", "what the log said", "recovery", "result"]
+
+RECV = "receive failed or connection closed"
+SEND = "send failed"
+
+# name -> (fault on the first connection, expected failure regex or None, the image variant)
+CASES: Dict[str, tuple] = {
+    "cut_during_handshake": (Fault("cut_handshake"),
+                             r"TLS connect to localhost:\d+ failed: .*; retry 1", None),
+    "cut_inside_server_flight": (Fault("cut_handshake", server_records=2),
+                                 r"TLS connect to localhost:\d+ failed: .*; retry 1", None),
+    "cut_after_connack": (Fault("cut_after_connack"),
+                          rf"iteration 1 failed: SUBSCRIBE: ({RECV}|{SEND})", None),
+    "cut_after_publish": (Fault("cut_after_publish", record=demo_publish_record(1)),
+                          rf"iteration 1 failed: PUBLISH: ({RECV}|{SEND})", None),
+    "cut_before_puback": (Fault("cut_before_puback", record=3),
+                          rf"iteration 1 failed: PUBLISH: ({RECV}|{SEND})", None),
+    "blackhole_after_connack": (Fault("blackhole", after_record=1, hold_s=20.0),
+                                r"iteration 1 failed: SUBSCRIBE: no SUBACK in time", None),
+    "blackhole_keepalive": (Fault("blackhole", after_record=2, hold_s=30.0),
+                            r"iteration 1 failed: PUBLISH: keep-alive timeout: no PINGRESP",
+                            "keepalive"),
+    "delay_300ms": (Fault("delay", delay_ms=300), None, None),
+    "bytewise": (Fault("bytewise", direction="both", gap_ms=0), None, None),
+}
+
+VARIANTS = {
+    None: {},
+    # Keep-alive 1 s; a process loop longer than keep-alive + the 5 s PINGRESP timeout.
+    "keepalive": {"DEMO_KEEP_ALIVE_SECONDS": "1", "DEMO_PROCESS_LOOP_TIMEOUT_MS": "10000"},
+}
+
+
+@pytest.fixture(scope="module")
+def images(pki: Path) -> Callable[[Optional[str]], Path]:
+    def get(variant: Optional[str]) -> Path:
+        return build_image(pki, image_port(), iterations=ITERATIONS, **VARIANTS[variant])
+    return get
+
+
+@pytest.mark.parametrize("name", list(CASES))
+def test_network_fault(name: str, images: Callable[[Optional[str]], Path], pki: Path,
+                       client_id: str, broker_factory: Callable[..., Broker],
+                       observer_factory: Callable[..., Observer],
+                       request: pytest.FixtureRequest) -> None:
+    fault, expect, variant = CASES[name]
+    exe = images(variant)
+    rows = outcome_table(request.config, TABLE, HEADER)
+    problems: List[str] = []
+    mosq = broker_factory()
+    obs = observer_factory(mosq.port, topic=f"{client_id}/example/topic")
+    with FaultProxy(mosq.port, port=image_port(), faults=[fault]) as px:
+        run = run_image(exe)
+        try:
+            conns = px.wait_closed(1, timeout=10)
+        except TimeoutError as e:
+            conns = list(px.connections)
+            problems.append(str(e))
+    log = run.log
+    said = "all iterations succeeded"
+    recovery = ""
+    try:
+        m = re.search(r"iteration \d+ failed: .*|TLS connect to .* failed: .*", log)
+        if m:
+            said = m.group(0)
+        # The fault is reported as expected (or, for a slow link, not at all).
+        if expect is None:
+            if run.rc != 0 or "failed" in log:
+                problems.append("a slowed-down link must not fail an iteration")
+        elif not re.search(expect, log):
+            problems.append(f"/{expect}/ not in the log")
+        # Recovery: the last iteration succeeds on a clean connection.
+        if f"iteration {ITERATIONS} succeeded" not in log:
+            problems.append(f"iteration {ITERATIONS} did not succeed")
+        # The faulty connection ended because of the fault, and the client closed a black
+        # hole itself, long before the proxy would have.
+        first = conns[0] if conns else None
+        if fault.kind != "none" and fault.kind not in ("delay", "bytewise"):
+            if first is None or first.action is None:
+                problems.append("the fault never triggered: " + px.report())
+        if fault.kind == "blackhole" and first is not None and first.action_at is not None \
+                and first.closed_at is not None:
+            held = first.closed_at - first.action_at
+            if held > float(fault.get("hold_s", 10)) - 1.0:
+                problems.append(f"the client waited out the black hole ({held:.1f} s)")
+            recovery = f"client closed {held:.1f} s into the black hole; "
+        # The next connection follows the announced pause (retry delay or iteration pause).
+        if len(conns) >= 2 and expect is not None:
+            gap = conns[1].accepted_at - (conns[0].closed_at or conns[0].accepted_at)
+            retries = retry_delays_ms(log)
+            pause = retries[0][1] if fault.kind == "cut_handshake" and retries \
+                else ITERATION_PAUSE_MS
+            bad = check_schedule([gap], [pause])
+            if bad:
+                problems.append(bad)
+            recovery += f"next connection after {fmt_s([gap])} (pause {pause} ms)"
+        # QoS 1: every PUBLISH of the faulty iteration that left the client reached the broker.
+        n_ok = sum(1 for i in range(1, ITERATIONS + 1) if f"iteration {i} succeeded" in log)
+        want = n_ok * PUBLISHES + (1 if name in ("cut_after_publish", "cut_before_puback")
+                                   else 0)
+        try:
+            obs.wait_for_message(r"Hello World!", timeout=5)
+        except TimeoutError:
+            pass
+        got = sum(1 for msg in obs.messages() if msg.endswith("Hello World!"))
+        if got < want:
+            problems.append(f"observer received {got} messages, expected at least {want}")
+    finally:
+        rows.append([name, str(fault), expect or "no failure", said[:70], recovery or "-",
+                     "FAIL" if problems else "PASS"])
+    assert not problems, "\n".join(problems) + "\n--- proxy:\n" + px.report() + \
+        "\n--- image log:\n" + log[-6000:]
