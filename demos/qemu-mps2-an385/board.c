@@ -4,10 +4,11 @@
  * the raw UART path for fatal reports, the FreeRTOS and lwIP fatal hooks,
  * and the few newlib system calls the C library links.
  *
- * Fatal hooks (configASSERT, malloc failed, stack overflow, LWIP_ASSERT)
- * print one line with the cause straight to UART0 and exit QEMU with the
- * matching board_exit_code: they may run with the scheduler in any state,
- * so they take no lock and use no log sink.
+ * Fatal hooks (configASSERT, stack overflow, LWIP_ASSERT) print one line
+ * with the cause straight to UART0 and exit QEMU with the matching
+ * board_exit_code: they may run with the scheduler in any state, so they
+ * take no lock and use no log sink. A failed pvPortMalloc is logged and
+ * not fatal: the caller sees NULL and reports it.
  */
 #include <errno.h>
 #include <stdarg.h>
@@ -90,15 +91,18 @@ void vDemoAssertCalled(const char *pcFile, unsigned long ulLine)
 	      ulLine);
 }
 
+/*
+ * Not fatal: the caller gets NULL and reports it (mbedTLS allocations fail
+ * as TLS_TRANSPORT_INSUFFICIENT_MEMORY, the demo retries or ends non-zero),
+ * as in the POSIX image. Called from a task, scheduler running.
+ */
 void vApplicationMallocFailedHook(void);
 void vApplicationMallocFailedHook(void)
 {
-	fatal(EXIT_MALLOC_FAILED,
-	      "[FATAL] pvPortMalloc failed: FreeRTOS heap exhausted (%lu of "
-	      "%lu bytes free, minimum ever %lu); raise configTOTAL_HEAP_SIZE",
-	      (unsigned long)xPortGetFreeHeapSize(),
-	      (unsigned long)configTOTAL_HEAP_SIZE,
-	      (unsigned long)xPortGetMinimumEverFreeHeapSize());
+	DemoLog_Printf(DEMO_LOG_ERROR, "pvPortMalloc failed: FreeRTOS heap "
+		       "exhausted (%lu of %lu bytes free); the caller gets NULL",
+		       (unsigned long)xPortGetFreeHeapSize(),
+		       (unsigned long)configTOTAL_HEAP_SIZE);
 }
 
 void vApplicationStackOverflowHook(TaskHandle_t xTask, char *pcTaskName);

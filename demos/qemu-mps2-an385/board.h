@@ -35,7 +35,8 @@
  *   0        the demo returned 0 (all iterations succeeded)
  *   1..100   the demo's own non-zero status (others map to 100)
  *   101      configASSERT or LWIP_ASSERT failed
- *   102      pvPortMalloc failed (FreeRTOS heap exhausted)
+ *   102      (unused: a failed pvPortMalloc is logged and reported to its
+ *            caller, which fails its own way)
  *   103      task stack overflow
  *   104      the demo task never ran (scheduler did not start)
  *   105      hard fault (registers logged)
