@@ -91,7 +91,7 @@ static const char *err_text(err_t err)
 	}
 }
 
-/* ---- connect -------------------------------------------------------------- */
+/* ---- connect ------------------------------------------------------------ */
 
 static BaseType_t resolve(const char *host, ip_addr_t *addr)
 {
@@ -253,7 +253,7 @@ void Sockets_Disconnect(Socket_t tcpSocket)
 	vPortFree(tcpSocket);
 }
 
-/* ---- data ----------------------------------------------------------------- */
+/* ---- data --------------------------------------------------------------- */
 
 static int32_t check_io_args(const struct xSOCKET *sock, const void *buf,
 			     const char *what)

@@ -21,10 +21,14 @@
 #define say(...)  DemoLog_Printf(DEMO_LOG_INFO, __VA_ARGS__)
 #define fail(...) DemoLog_Printf(DEMO_LOG_ERROR, __VA_ARGS__)
 
+#define BROKER democonfigMQTT_BROKER_ENDPOINT
+#define PORT democonfigMQTT_BROKER_PORT
+#define IO_TIMEOUT_MS democonfigTRANSPORT_SEND_RECV_TIMEOUT_MS
 #define CLIENT_ID democonfigCLIENT_IDENTIFIER
 #define CLIENT_ID_LEN (sizeof(CLIENT_ID) - 1)
 
-_Static_assert(CLIENT_ID_LEN <= 100, "the hand-built CONNECT assumes a short id");
+_Static_assert(CLIENT_ID_LEN <= 100,
+	       "the hand-built CONNECT assumes a short client id");
 
 static TlsTransportParams_t tls_params;
 static NetworkContext_t net_ctx = { .pParams = &tls_params };
@@ -82,21 +86,20 @@ static int connect_with_backoff(void)
 	uint32_t attempt, rnd, delay;
 
 	for (attempt = 1;; attempt++) {
-		st = TLS_FreeRTOS_Connect(&net_ctx, democonfigMQTT_BROKER_ENDPOINT,
-					  democonfigMQTT_BROKER_PORT, &creds,
-					  democonfigTRANSPORT_SEND_RECV_TIMEOUT_MS,
-					  democonfigTRANSPORT_SEND_RECV_TIMEOUT_MS);
+		st = TLS_FreeRTOS_Connect(&net_ctx, BROKER, PORT, &creds,
+					  IO_TIMEOUT_MS, IO_TIMEOUT_MS);
 		if (st == TLS_TRANSPORT_SUCCESS)
 			return 0;
 		if (attempt > democonfigRETRY_MAX_ATTEMPTS) {
-			fail("TLS connect failed (status %d); retries exhausted",
-			     (int)st);
+			fail("TLS connect failed (status %d); retries "
+			     "exhausted", (int)st);
 			return -1;
 		}
 		if (pkcs11_random(&rnd) != 0)
 			return -1;
 		delay = rnd % (ceiling + 1U);
-		say("TLS connect failed (status %d); retry %lu of %lu in %lu ms",
+		say("TLS connect failed (status %d); retry %lu of %lu in "
+		    "%lu ms",
 		    (int)st, (unsigned long)attempt,
 		    (unsigned long)democonfigRETRY_MAX_ATTEMPTS,
 		    (unsigned long)delay);
@@ -141,7 +144,8 @@ static int recv_exact(uint8_t *buf, size_t len, uint32_t timeout_ms)
 		done += (size_t)n;
 		if (done < len && xTaskGetTickCount() - start >
 		    pdMS_TO_TICKS(timeout_ms)) {
-			fail("no CONNACK within %lu ms", (unsigned long)timeout_ms);
+			fail("no CONNACK within %lu ms",
+			     (unsigned long)timeout_ms);
 			return -1;
 		}
 	}
@@ -197,8 +201,7 @@ int32_t c_test_demo_run(uint32_t iterations)
 	if (iterations == 0)
 		iterations = 1;
 	say("C bring-up test: %lu iteration(s) against %s:%u",
-	    (unsigned long)iterations, democonfigMQTT_BROKER_ENDPOINT,
-	    (unsigned int)democonfigMQTT_BROKER_PORT);
+	    (unsigned long)iterations, BROKER, (unsigned int)PORT);
 	for (i = 1; i <= iterations; i++) {
 		if (iteration() == 0) {
 			say("iteration %lu succeeded", (unsigned long)i);

@@ -32,7 +32,7 @@
 #include "demo_log.h"
 #include "lan9118.h"
 
-/* ---- registers ------------------------------------------------------------ */
+/* ---- registers ---------------------------------------------------------- */
 
 #define LAN_REG(off) (*(volatile uint32_t *)(BOARD_LAN9118_BASE + (off)))
 #define RX_DATA_FIFO    LAN_REG(0x00)
@@ -110,7 +110,7 @@ static struct tcpip_callback_msg *rx_msg;
 static struct lan9118_stats stats;
 static uint16_t tx_tag;
 
-/* ---- MAC and PHY access --------------------------------------------------- */
+/* ---- MAC and PHY access ------------------------------------------------- */
 
 static int mac_wait(void)
 {
@@ -156,7 +156,7 @@ int lan9118_link_up(void)
 	return (phy_read(PHY_BSR) & PHY_BSR_LINK) != 0;
 }
 
-/* ---- receive -------------------------------------------------------------- */
+/* ---- receive ------------------------------------------------------------ */
 
 static void discard_words(uint32_t words)
 {
@@ -249,7 +249,7 @@ void Ethernet_IRQHandler(void)
 	portYIELD_FROM_ISR(woken);
 }
 
-/* ---- transmit ------------------------------------------------------------- */
+/* ---- transmit ----------------------------------------------------------- */
 
 /* Bytes a segment takes in the TX FIFO: command A and B, then the words. */
 static uint32_t fifo_bytes(const struct pbuf *q)
@@ -322,7 +322,7 @@ static err_t lan9118_linkoutput(struct netif *netif, struct pbuf *p)
 	return ERR_OK;
 }
 
-/* ---- init ----------------------------------------------------------------- */
+/* ---- init --------------------------------------------------------------- */
 
 static int chip_reset(void)
 {
@@ -351,7 +351,9 @@ static void read_mac_address(struct netif *netif)
 
 	if ((lo == 0 && (hi & 0xFFFFU) == 0) || (a[0] & 1U)) {
 		/* No EEPROM address: a fixed locally administered one. */
-		static const uint8_t fallback[6] = { 0x02, 0, 0, 0x41, 0x53, 0x85 };
+		static const uint8_t fallback[6] = {
+			0x02, 0x00, 0x00, 0x41, 0x53, 0x85
+		};
 
 		memcpy(a, fallback, sizeof(fallback));
 		mac_write(MAC_ADDRL, (uint32_t)a[0] | (uint32_t)a[1] << 8 |

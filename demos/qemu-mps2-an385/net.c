@@ -134,7 +134,8 @@ int net_start(uint32_t timeout_ms)
 		if (xTaskGetTickCount() - start >= limit) {
 			DemoLog_Printf(DEMO_LOG_ERROR, "network: no DHCP lease "
 				       "within %lu ms (is QEMU started with "
-				       "-nic user?)", (unsigned long)timeout_ms);
+				       "-nic user?)",
+				       (unsigned long)timeout_ms);
 			return -1;
 		}
 		vTaskDelay(pdMS_TO_TICKS(DHCP_POLL_MS));
@@ -147,6 +148,7 @@ void net_log_stats(void)
 {
 	struct lan9118_stats st;
 	TaskHandle_t tcpip = xTaskGetHandle(TCPIP_THREAD_NAME);
+	unsigned long unused;
 
 	lan9118_get_stats(&st);
 	DemoLog_Printf(DEMO_LOG_INFO, "network: LAN9118 rx %lu frames (%lu "
@@ -157,10 +159,11 @@ void net_log_stats(void)
 		       (unsigned long)st.tx_frames,
 		       (unsigned long)st.tx_dropped, (unsigned long)st.irqs,
 		       (unsigned long)st.post_failed);
-	if (tcpip)
-		DemoLog_Printf(DEMO_LOG_INFO, "network: tcpip thread stack "
-			       "high-water mark: %lu of %u bytes unused",
-			       (unsigned long)uxTaskGetStackHighWaterMark(tcpip) *
-			       sizeof(StackType_t),
-			       (unsigned int)TCPIP_THREAD_STACKSIZE);
+	if (!tcpip)
+		return;
+	unused = uxTaskGetStackHighWaterMark(tcpip) * sizeof(StackType_t);
+	DemoLog_Printf(DEMO_LOG_INFO, "network: tcpip thread stack high-water "
+		       "mark: %lu of %u bytes used (%lu never touched)",
+		       (unsigned long)TCPIP_THREAD_STACKSIZE - unused,
+		       (unsigned int)TCPIP_THREAD_STACKSIZE, unused);
 }
