@@ -106,8 +106,10 @@ static BaseType_t resolve(const char *host, ip_addr_t *addr)
 			 "DNS table or messages)", host);
 		return SOCKETS_ENOMEM;
 	}
-	LogError("DNS lookup of \"%s\" failed: %s (not in the local host "
-		 "list, and no DNS server answered)", host, err_text(err));
+	/* lwIP reports "no such name" and "no answer" alike (ERR_VAL). */
+	LogError("DNS lookup of \"%s\" failed: not in lwIP's local host list, "
+		 "and DNS gave no address (no such name, no answer, or no "
+		 "server; lwIP: %s)", host, err_text(err));
 	return SOCKETS_EHOSTNOTFOUND;
 }
 
