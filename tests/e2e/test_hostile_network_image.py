@@ -47,6 +47,14 @@ CASES: Dict[str, tuple] = {
     "blackhole_keepalive": (Fault("blackhole", after_record=2, hold_s=30.0),
                             r"iteration 1 failed: PUBLISH: keep-alive timeout: no PINGRESP",
                             "keepalive"),
+    # Persistent session (clean session off): the PUBLISH cut off from its PUBACK is resent
+    # with DUP after the reconnect (CONNACK session present) instead of being dropped.
+    "persistent_cut_after_publish": (Fault("cut_after_publish", record=demo_publish_record(1)),
+                                     rf"iteration 1 failed: PUBLISH: ({RECV}|{SEND})",
+                                     "persistent"),
+    "persistent_cut_before_puback": (Fault("cut_before_puback", record=3),
+                                     rf"iteration 1 failed: PUBLISH: ({RECV}|{SEND})",
+                                     "persistent"),
     "delay_300ms": (Fault("delay", delay_ms=300), None, None),
     "bytewise": (Fault("bytewise", direction="both", gap_ms=0), None, None),
 }
@@ -55,6 +63,7 @@ VARIANTS = {
     None: {},
     # Keep-alive 1 s; a process loop longer than keep-alive + the 5 s PINGRESP timeout.
     "keepalive": {"DEMO_KEEP_ALIVE_SECONDS": "1", "DEMO_PROCESS_LOOP_TIMEOUT_MS": "10000"},
+    "persistent": {"DEMO_CLEAN_SESSION": "0"},
 }
 
 
@@ -123,8 +132,14 @@ def test_network_fault(name: str, images: Callable[[Optional[str]], Path], pki: 
             recovery += f"next connection after {fmt_s([gap])} (pause {pause} ms)"
         # QoS 1: every PUBLISH of the faulty iteration that left the client reached the broker.
         n_ok = sum(1 for i in range(1, ITERATIONS + 1) if f"iteration {i} succeeded" in log)
-        want = n_ok * PUBLISHES + (1 if name in ("cut_after_publish", "cut_before_puback")
-                                   else 0)
+        cut = name.endswith(("cut_after_publish", "cut_before_puback"))
+        want = n_ok * PUBLISHES + (1 if cut else 0)
+        if variant == "persistent":
+            # The session survived the cut, and the unacknowledged PUBLISH went out again.
+            if "session present: yes" not in log:
+                problems.append("the reconnect did not resume the session")
+            if not re.search(r"resending PUBLISH packet id \d+", log):
+                problems.append("the unacknowledged PUBLISH was not resent with DUP")
         try:
             obs.wait_for_message(r"Hello World!", timeout=5)
         except TimeoutError:
