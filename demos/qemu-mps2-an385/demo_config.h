@@ -106,6 +106,18 @@
 #define democonfigDEMO_PRIORITY                 1
 #endif
 
+/* ---- MQTT session --------------------------------------------------------- */
+
+/*
+ * 1 (default, like the reference demo): clean session; the broker forgets
+ * the session at disconnect. 0: persistent session; after a reconnect with
+ * CONNACK session-present, unacknowledged QoS 1 publishes are resent with
+ * DUP, so a publish cut off from its PUBACK is not lost.
+ */
+#ifndef democonfigCLEAN_SESSION
+#define democonfigCLEAN_SESSION                 1
+#endif
+
 /* ---- MQTT timing -------------------------------------------------------- */
 
 #ifndef democonfigKEEP_ALIVE_SECONDS
