@@ -291,7 +291,8 @@ class Broker:
         self.extra_conf = extra_conf
         self._own_workdir = workdir is None
         self._keep_workdir = keep_workdir or workdir is not None
-        self.workdir = Path(workdir) if workdir is not None else None
+        # Absolute: mosquitto resolves the paths in its config from its own cwd.
+        self.workdir = Path(workdir).resolve() if workdir is not None else None
         self._fixed_port = port
         self.port: Optional[int] = port
         self.pid: Optional[int] = None

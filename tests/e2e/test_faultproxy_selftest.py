@@ -217,7 +217,12 @@ def test_bytewise_reads_arrive_in_single_bytes(pki: Path, mosq: Broker) -> None:
                 if not data:
                     break
                 sizes.append(len(data))
-            assert len(sizes) >= 50 and max(sizes) <= 2, sizes[:60]
+            # The proxy writes one byte per send; a busy reader may still find two or three
+            # queued (scheduling), but never a coalesced record: most reads are 1 byte and
+            # none comes near the server's first flight (hundreds of bytes).
+            ones = sizes.count(1)
+            assert len(sizes) >= 50, sizes[:60]
+            assert ones >= 0.8 * len(sizes) and max(sizes) <= 8, sizes[:60]
         finally:
             s.close()
 
