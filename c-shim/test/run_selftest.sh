@@ -14,6 +14,7 @@
 # CA, wrong host name, expired server certificate, client certificate from an
 # unknown CA, key not matching the certificate, heap too small, connection
 # refused, DNS failure. The broker listens on free loopback ports and is killed by PID.
+# First runs the host unit test of the log line format (run_log_format_test.sh).
 set -euo pipefail
 
 die() {
@@ -28,6 +29,12 @@ pki="$(realpath "${2:-$repo/certs/generated}")"
 [ -x "$bin" ] || die "$bin is not executable"
 [ -s "$pki/server.key" ] || die "no PKI in $pki (run certs/gen-pki.sh)"
 command -v mosquitto >/dev/null || die "mosquitto not found (apt-get install mosquitto)"
+
+if ! out="$("$repo/c-shim/test/run_log_format_test.sh" 2>&1)"; then
+    echo "$out"
+    die "log format unit test failed"
+fi
+echo "=== log format unit test: ok"
 
 work="$(mktemp -d)"
 broker_pid=""
