@@ -106,10 +106,7 @@ fn settle(
     next: Phase,
     acks: usize,
 ) -> Result<(), Error> {
-    let r = table
-        .iter_mut()
-        .find(|r| r.phase != Phase::Free && r.packet_id == packet_id)
-        .ok_or(Error::BadResponse(Malformed::UnknownPacketId))?;
+    let r = state::find(table, packet_id).ok_or(Error::BadResponse(Malformed::UnknownPacketId))?;
     if r.phase != expect {
         return Err(Error::IllegalState);
     }
@@ -276,8 +273,8 @@ impl<'a, T: Transport, C: Clock> Client<'a, T, C> {
             QoS::ExactlyOnce => Phase::AwaitPubRec,
             QoS::AtMostOnce => return Err(Error::BadParameter),
         };
-        let i = state::find(self.outgoing, p.packet_id).ok_or(Error::IllegalState)?;
-        if self.outgoing.get(i).map(|r| r.phase) != Some(expect) {
+        let r = state::find(self.outgoing, p.packet_id).ok_or(Error::IllegalState)?;
+        if r.phase != expect {
             return Err(Error::IllegalState);
         }
         let mut p = *p;
@@ -297,7 +294,7 @@ impl<'a, T: Transport, C: Clock> Client<'a, T, C> {
     }
 
     /// Unsubscribe from one or more filters; returns the packet id. The
-    /// UNSUBACK arrives as [`Event::UnsubAck`].
+    /// UNSUBACK arrives as [`Event::Ack`] with [`AckKind::UnsubAck`].
     pub fn unsubscribe(&mut self, filters: &[&str]) -> Result<u16, Error> {
         self.require_connected()?;
         let id = self.alloc_id()?;
@@ -346,7 +343,14 @@ impl<'a, T: Transport, C: Clock> Client<'a, T, C> {
     /// full), `PacketTooLarge` (packet discarded; connection still usable).
     /// After any other error the client is disconnected.
     pub fn poll(&mut self, on_event: &mut dyn FnMut(Event<'_>) -> bool) -> Result<bool, Error> {
-        self.poll_dyn(on_event)
+        self.require_connected()?;
+        let r = self.poll_inner(on_event);
+        if let Err(e) = r {
+            if e.is_fatal() || e == Error::NoMemory {
+                self.connected = false;
+            }
+        }
+        r
     }
 
     /// Run [`Client::poll`] until `on_event` returns true (returns `Ok(true)`)
@@ -358,24 +362,13 @@ impl<'a, T: Transport, C: Clock> Client<'a, T, C> {
     ) -> Result<bool, Error> {
         let start = self.clock.now_ms();
         loop {
-            if self.poll_dyn(on_event)? {
+            if self.poll(on_event)? {
                 return Ok(true);
             }
             if elapsed(self.clock.now_ms(), start) >= timeout_ms {
                 return Ok(false);
             }
         }
-    }
-
-    fn poll_dyn(&mut self, on_event: &mut dyn FnMut(Event<'_>) -> bool) -> Result<bool, Error> {
-        self.require_connected()?;
-        let r = self.poll_inner(on_event);
-        if let Err(e) = r {
-            if e.is_fatal() || e == Error::NoMemory {
-                self.connected = false;
-            }
-        }
-        r
     }
 
     fn poll_inner(&mut self, on_event: &mut dyn FnMut(Event<'_>) -> bool) -> Result<bool, Error> {
@@ -570,12 +563,9 @@ impl<'a, T: Transport, C: Clock> Client<'a, T, C> {
                     AckKind::UnsubAck => (Phase::AwaitUnsubAck, Phase::Free, None),
                     AckKind::PubRel => {
                         // Unknown ids are completed too: the server may repeat
-                        // a PUBREL whose PUBCOMP it did not see.
-                        if let Some(r) = self
-                            .incoming
-                            .iter_mut()
-                            .find(|r| r.phase == Phase::AwaitPubRel && r.packet_id == packet_id)
-                        {
+                        // a PUBREL whose PUBCOMP it did not see. (Incoming
+                        // records are only ever AwaitPubRel.)
+                        if let Some(r) = state::find(self.incoming, packet_id) {
                             *r = Record::EMPTY;
                         }
                         (Phase::Free, Phase::Free, Some(kind::PUBCOMP))

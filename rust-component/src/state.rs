@@ -48,11 +48,11 @@ impl Default for Record {
     }
 }
 
-/// Index of the in-use record with this packet id.
-pub(crate) fn find(table: &[Record], packet_id: u16) -> Option<usize> {
+/// The in-use record with this packet id.
+pub(crate) fn find(table: &mut [Record], packet_id: u16) -> Option<&mut Record> {
     table
-        .iter()
-        .position(|r| r.phase != Phase::Free && r.packet_id == packet_id)
+        .iter_mut()
+        .find(|r| r.phase != Phase::Free && r.packet_id == packet_id)
 }
 
 /// Store a new record in a free slot; false when the table is full.
