@@ -119,8 +119,9 @@ fn settle(
 
 impl<'a, T: Transport, C: Clock> Client<'a, T, C> {
     /// A disconnected client. `buf` must hold the largest packet sent or
-    /// received (at least 5 bytes); the tables bound how many acknowledgements
-    /// may be outstanding in each direction.
+    /// received (one too small for CONNECT fails [`Client::connect`] with
+    /// `NoMemory`); the tables bound how many acknowledgements may be
+    /// outstanding in each direction.
     pub fn new(
         transport: T,
         clock: C,
@@ -475,10 +476,9 @@ impl<'a, T: Transport, C: Clock> Client<'a, T, C> {
 
     /// Receive one whole packet into the buffer if one is arriving. Returns
     /// its first byte and the length of its body, which starts at `buf[0]`.
+    /// Only reached once CONNECT fitted the buffer, so it holds at least the
+    /// first byte and a four-byte remaining length.
     fn receive(&mut self) -> Result<Option<(u8, usize)>, Error> {
-        if self.buf.len() < 5 {
-            return Err(Error::NoMemory);
-        }
         let mut head = [0u8; 1];
         let n = self
             .transport
