@@ -81,6 +81,13 @@ fn run(c: &mut Client<'_, &mut Script, FakeClock>, ms: u32) -> (Vec<Ev>, Result<
     (evs, r)
 }
 
+/// A clock at `ms`, a script on it, and storage with a `size`-byte buffer.
+fn parts(ms: u32, size: usize) -> (FakeClock, Script, Store) {
+    let clock = FakeClock::at(ms);
+    let t = Script::new(&clock);
+    (clock, t, Store::new(size))
+}
+
 fn connected<'a>(
     s: &'a mut Store,
     t: &'a mut Script,
@@ -94,9 +101,7 @@ fn connected<'a>(
 
 #[test]
 fn connect_sends_connect_and_accepts_connack() {
-    let clock = FakeClock::at(0);
-    let mut t = Script::new(&clock);
-    let mut s = Store::new(256);
+    let (clock, mut t, mut s) = parts(0, 256);
     {
         let c = connected(&mut s, &mut t, &clock);
         assert!(c.is_connected());
@@ -108,9 +113,7 @@ fn connect_sends_connect_and_accepts_connack() {
 
 #[test]
 fn connack_timeout_is_no_data_available() {
-    let clock = FakeClock::at(u32::MAX - 300); // the deadline crosses the wrap
-    let mut t = Script::new(&clock);
-    let mut s = Store::new(256);
+    let (clock, mut t, mut s) = parts(u32::MAX - 300, 256); // the deadline crosses the wrap
     let mut c = s.client(&mut t, &clock);
     assert_eq!(
         c.connect(&Connect::new("dev", 60), 1000),
@@ -141,10 +144,8 @@ fn connack_refusals_and_violations() {
         ),
         (vec![0x10, 0], Error::BadResponse(Malformed::UnexpectedType)),
     ] {
-        let clock = FakeClock::at(0);
-        let mut t = Script::new(&clock);
+        let (clock, mut t, mut s) = parts(0, 256);
         t.push(&bytes);
-        let mut s = Store::new(256);
         let mut c = s.client(&mut t, &clock);
         assert_eq!(
             c.connect(&Connect::new("dev", 60), 1000),
@@ -161,9 +162,7 @@ fn connack_refusals_and_violations() {
 
 #[test]
 fn operations_before_connect_are_illegal_state() {
-    let clock = FakeClock::at(0);
-    let mut t = Script::new(&clock);
-    let mut s = Store::new(64);
+    let (clock, mut t, mut s) = parts(0, 64);
     let mut c = s.client(&mut t, &clock);
     let sub = [Subscription {
         filter: "a",
@@ -180,9 +179,7 @@ fn operations_before_connect_are_illegal_state() {
 
 #[test]
 fn qos1_outgoing_flow_and_packet_ids() {
-    let clock = FakeClock::at(0);
-    let mut t = Script::new(&clock);
-    let mut s = Store::new(256);
+    let (clock, mut t, mut s) = parts(0, 256);
     let mut c = connected(&mut s, &mut t, &clock);
     let id1 = c
         .publish(&Publish::new("a/b", b"one", QoS::AtLeastOnce))
@@ -218,9 +215,7 @@ fn qos1_outgoing_flow_and_packet_ids() {
 
 #[test]
 fn packet_ids_skip_zero_and_ids_in_flight() {
-    let clock = FakeClock::at(0);
-    let mut t = Script::new(&clock);
-    let mut s = Store::new(256);
+    let (clock, mut t, mut s) = parts(0, 256);
     let mut c = connected(&mut s, &mut t, &clock);
     let first = c
         .publish(&Publish::new("t", b"", QoS::AtLeastOnce))
@@ -243,9 +238,7 @@ fn packet_ids_skip_zero_and_ids_in_flight() {
 
 #[test]
 fn outgoing_table_full_is_no_memory_and_nothing_is_sent() {
-    let clock = FakeClock::at(0);
-    let mut t = Script::new(&clock);
-    let mut s = Store::new(256);
+    let (clock, mut t, mut s) = parts(0, 256);
     let mut c = connected(&mut s, &mut t, &clock);
     for _ in 0..4 {
         c.publish(&Publish::new("t", b"", QoS::AtLeastOnce))
@@ -263,9 +256,7 @@ fn outgoing_table_full_is_no_memory_and_nothing_is_sent() {
 
 #[test]
 fn qos2_outgoing_flow() {
-    let clock = FakeClock::at(0);
-    let mut t = Script::new(&clock);
-    let mut s = Store::new(256);
+    let (clock, mut t, mut s) = parts(0, 256);
     let mut c = connected(&mut s, &mut t, &clock);
     let id = c
         .publish(&Publish::new("q2", b"x", QoS::ExactlyOnce))
@@ -285,9 +276,7 @@ fn qos2_outgoing_flow() {
 
 #[test]
 fn ack_in_the_wrong_phase_is_illegal_state() {
-    let clock = FakeClock::at(0);
-    let mut t = Script::new(&clock);
-    let mut s = Store::new(256);
+    let (clock, mut t, mut s) = parts(0, 256);
     let mut c = connected(&mut s, &mut t, &clock);
     let id = c
         .publish(&Publish::new("q2", b"x", QoS::ExactlyOnce))
@@ -299,9 +288,7 @@ fn ack_in_the_wrong_phase_is_illegal_state() {
 
 #[test]
 fn qos1_incoming_is_delivered_then_acked() {
-    let clock = FakeClock::at(0);
-    let mut t = Script::new(&clock);
-    let mut s = Store::new(256);
+    let (clock, mut t, mut s) = parts(0, 256);
     let mut c = connected(&mut s, &mut t, &clock);
     c.transport_mut()
         .push(&srv::publish("in/t", b"hello", 1, 77, false));
@@ -322,9 +309,7 @@ fn qos1_incoming_is_delivered_then_acked() {
 
 #[test]
 fn qos2_incoming_is_delivered_once_and_completed() {
-    let clock = FakeClock::at(0);
-    let mut t = Script::new(&clock);
-    let mut s = Store::new(256);
+    let (clock, mut t, mut s) = parts(0, 256);
     let mut c = connected(&mut s, &mut t, &clock);
     c.transport_mut()
         .push(&srv::publish("in", b"once", 2, 9, false));
@@ -358,9 +343,7 @@ fn qos2_incoming_is_delivered_once_and_completed() {
 
 #[test]
 fn incoming_qos2_table_full_is_no_memory() {
-    let clock = FakeClock::at(0);
-    let mut t = Script::new(&clock);
-    let mut s = Store::new(256);
+    let (clock, mut t, mut s) = parts(0, 256);
     let mut c = connected(&mut s, &mut t, &clock);
     for id in 1..=5 {
         c.transport_mut()
@@ -373,9 +356,7 @@ fn incoming_qos2_table_full_is_no_memory() {
 
 #[test]
 fn subscribe_suback_statuses_and_count_check() {
-    let clock = FakeClock::at(0);
-    let mut t = Script::new(&clock);
-    let mut s = Store::new(256);
+    let (clock, mut t, mut s) = parts(0, 256);
     let mut c = connected(&mut s, &mut t, &clock);
     let subs = [
         Subscription {
@@ -399,9 +380,7 @@ fn subscribe_suback_statuses_and_count_check() {
 
 #[test]
 fn unsubscribe_and_disconnect() {
-    let clock = FakeClock::at(0);
-    let mut t = Script::new(&clock);
-    let mut s = Store::new(256);
+    let (clock, mut t, mut s) = parts(0, 256);
     let mut c = connected(&mut s, &mut t, &clock);
     let id = c.unsubscribe(&["a/b"]).unwrap();
     c.transport_mut().push(&srv::ack(kind::UNSUBACK, id));
@@ -421,10 +400,8 @@ fn unsubscribe_and_disconnect() {
 #[test]
 fn keep_alive_pings_when_idle_and_detects_missing_pingresp_across_wrap() {
     // Start 30 s before the u32 millisecond counter wraps.
-    let clock = FakeClock::at(u32::MAX - 30_000);
-    let mut t = Script::new(&clock);
+    let (clock, mut t, mut s) = parts(u32::MAX - 30_000, 256);
     t.idle_ms = 100;
-    let mut s = Store::new(256);
     let mut c = connected(&mut s, &mut t, &clock);
     let t0 = clock.get();
     // Idle for 59.9 s: no PINGREQ yet.
@@ -453,10 +430,8 @@ fn keep_alive_pings_when_idle_and_detects_missing_pingresp_across_wrap() {
 
 #[test]
 fn traffic_postpones_the_ping_and_unsolicited_pingresp_is_rejected() {
-    let clock = FakeClock::at(1_000);
-    let mut t = Script::new(&clock);
+    let (clock, mut t, mut s) = parts(1_000, 256);
     t.idle_ms = 100;
-    let mut s = Store::new(256);
     let mut c = connected(&mut s, &mut t, &clock);
     for _ in 0..5 {
         let _ = run(&mut c, 50_000);
@@ -474,11 +449,9 @@ fn traffic_postpones_the_ping_and_unsolicited_pingresp_is_rejected() {
 
 #[test]
 fn keep_alive_zero_never_pings() {
-    let clock = FakeClock::at(0);
-    let mut t = Script::new(&clock);
+    let (clock, mut t, mut s) = parts(0, 256);
     t.idle_ms = 1000;
     t.push(&srv::connack(false, 0));
-    let mut s = Store::new(256);
     let mut c = s.client(&mut t, &clock);
     c.connect(&Connect::new("dev", 0), 1000).unwrap();
     let (_, r) = run(&mut c, 1_000_000);
@@ -507,9 +480,7 @@ fn mixed_stream(pub_id: u16, sub_id: u16) -> Vec<u8> {
 
 /// Run the mixed stream with a given chunk plan; return the events.
 fn run_chunked(plan: impl Fn(&mut Script), gaps: usize) -> Vec<Ev> {
-    let clock = FakeClock::at(5);
-    let mut t = Script::new(&clock);
-    let mut s = Store::new(300);
+    let (clock, mut t, mut s) = parts(5, 300);
     let mut c = connected(&mut s, &mut t, &clock);
     let sub_id = c
         .subscribe(&[Subscription {
@@ -562,9 +533,7 @@ fn stream_split_at_every_position() {
 
 #[test]
 fn stalled_packet_is_recv_failed_after_the_receive_timeout() {
-    let clock = FakeClock::at(0);
-    let mut t = Script::new(&clock);
-    let mut s = Store::new(256);
+    let (clock, mut t, mut s) = parts(0, 256);
     let mut c = connected(&mut s, &mut t, &clock);
     // Header says 10 bytes, only 3 ever arrive.
     c.transport_mut().push(&[0x30, 10, 0, 1, b't']);
@@ -577,9 +546,7 @@ fn stalled_packet_is_recv_failed_after_the_receive_timeout() {
 
 #[test]
 fn oversized_packet_is_drained_and_reported_and_the_stream_stays_in_sync() {
-    let clock = FakeClock::at(0);
-    let mut t = Script::new(&clock);
-    let mut s = Store::new(64);
+    let (clock, mut t, mut s) = parts(0, 64);
     let mut c = connected(&mut s, &mut t, &clock);
     let canary = 0xC3u8;
     c.transport_mut()
@@ -608,9 +575,7 @@ fn oversized_packet_is_drained_and_reported_and_the_stream_stays_in_sync() {
 
 #[test]
 fn remaining_length_of_five_bytes_is_rejected_on_the_wire() {
-    let clock = FakeClock::at(0);
-    let mut t = Script::new(&clock);
-    let mut s = Store::new(64);
+    let (clock, mut t, mut s) = parts(0, 64);
     let mut c = connected(&mut s, &mut t, &clock);
     c.transport_mut()
         .push(&[0x30, 0xff, 0xff, 0xff, 0xff, 0x7f]);
@@ -621,11 +586,9 @@ fn remaining_length_of_five_bytes_is_rejected_on_the_wire() {
 
 #[test]
 fn partial_sends_are_continued_and_stalled_sends_time_out() {
-    let clock = FakeClock::at(0);
-    let mut t = Script::new(&clock);
+    let (clock, mut t, mut s) = parts(0, 256);
     t.send_chunk = 3;
     t.send_stalls = 2;
-    let mut s = Store::new(256);
     let mut c = connected(&mut s, &mut t, &clock);
     let payload = [0x11u8; 100];
     let id = c
@@ -645,9 +608,7 @@ fn partial_sends_are_continued_and_stalled_sends_time_out() {
 
 #[test]
 fn transport_errors_disconnect() {
-    let clock = FakeClock::at(0);
-    let mut t = Script::new(&clock);
-    let mut s = Store::new(256);
+    let (clock, mut t, mut s) = parts(0, 256);
     let mut c = connected(&mut s, &mut t, &clock);
     c.transport_mut().fail_recv = true;
     assert_eq!(c.poll(&mut |_| false), Err(Error::RecvFailed));
@@ -663,9 +624,7 @@ fn transport_errors_disconnect() {
 
 #[test]
 fn resumed_session_lists_publishes_for_resend_and_resends_pubrel() {
-    let clock = FakeClock::at(0);
-    let mut t = Script::new(&clock);
-    let mut s = Store::new(256);
+    let (clock, mut t, mut s) = parts(0, 256);
     let persistent = Connect {
         clean_session: false,
         ..Connect::new("dev", 60)
@@ -756,9 +715,7 @@ fn resumed_session_lists_publishes_for_resend_and_resends_pubrel() {
 
 #[test]
 fn session_not_present_clears_the_records() {
-    let clock = FakeClock::at(0);
-    let mut t = Script::new(&clock);
-    let mut s = Store::new(256);
+    let (clock, mut t, mut s) = parts(0, 256);
     let persistent = Connect {
         clean_session: false,
         ..Connect::new("dev", 60)
@@ -781,10 +738,8 @@ fn buffer_too_small_for_connect_is_no_memory_and_nothing_is_sent() {
     // The smallest CONNECT (empty client id) is 14 bytes; a buffer that
     // holds it also holds any fixed header the client then receives.
     for size in 0..=14 {
-        let clock = FakeClock::at(0);
-        let mut t = Script::new(&clock);
+        let (clock, mut t, mut s) = parts(0, size);
         t.push(&srv::connack(false, 0));
-        let mut s = Store::new(size);
         let mut c = s.client(&mut t, &clock);
         let r = c.connect(&Connect::new("", 60), 100);
         drop(c);
