@@ -234,6 +234,9 @@ fn packet_ids_skip_zero_and_ids_in_flight() {
         seen.push(id);
     }
     assert!(seen.len() > 65_535);
+    // After 65535 comes 2: 0 is skipped, and so is 1, still in flight.
+    assert_eq!(first, 1);
+    assert!(seen.windows(2).any(|w| w == [u16::MAX, 2]), "ids wrapped");
 }
 
 #[test]
@@ -261,7 +264,6 @@ fn qos2_outgoing_flow() {
     let id = c
         .publish(&Publish::new("q2", b"x", QoS::ExactlyOnce))
         .unwrap();
-    // PUBCOMP before PUBREC is out of order.
     c.transport_mut().push(&srv::ack(kind::PUBREC, id));
     let (evs, r) = run(&mut c, 50);
     assert_eq!((evs, r), (vec![Ev::Ack(AckKind::PubRec, id)], Ok(false)));
@@ -284,6 +286,17 @@ fn ack_in_the_wrong_phase_is_illegal_state() {
     c.transport_mut().push(&srv::ack(kind::PUBACK, id));
     let (_, r) = run(&mut c, 50);
     assert_eq!(r, Err(Error::IllegalState));
+    drop(c);
+    // PUBCOMP before PUBREC is out of order too.
+    let (clock, mut t, mut s) = parts(0, 256);
+    let mut c = connected(&mut s, &mut t, &clock);
+    let id = c
+        .publish(&Publish::new("q2", b"x", QoS::ExactlyOnce))
+        .unwrap();
+    c.transport_mut().push(&srv::ack(kind::PUBCOMP, id));
+    let (evs, r) = run(&mut c, 50);
+    assert_eq!((evs, r), (vec![], Err(Error::IllegalState)));
+    assert!(!c.is_connected());
 }
 
 #[test]
@@ -434,7 +447,7 @@ fn traffic_postpones_the_ping_and_unsolicited_pingresp_is_rejected() {
     t.idle_ms = 100;
     let mut c = connected(&mut s, &mut t, &clock);
     for _ in 0..5 {
-        let _ = run(&mut c, 50_000);
+        assert_eq!(run(&mut c, 50_000), (vec![], Ok(false)));
         c.publish(&Publish::new("t", b"", QoS::AtMostOnce)).unwrap();
     }
     assert!(c
@@ -644,7 +657,11 @@ fn resumed_session_lists_publishes_for_resend_and_resends_pubrel() {
             .publish(&Publish::new("c", b"three", QoS::ExactlyOnce))
             .unwrap();
         c.transport_mut().push(&srv::ack(kind::PUBREC, q2_comp));
-        let _ = run(&mut c, 50);
+        let (evs, r) = run(&mut c, 50);
+        assert_eq!(
+            (evs, r),
+            (vec![Ev::Ack(AckKind::PubRec, q2_comp)], Ok(false))
+        );
         // A SUBSCRIBE that never gets its SUBACK before the drop.
         c.subscribe(&[Subscription {
             filter: "s",
