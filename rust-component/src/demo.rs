@@ -256,6 +256,11 @@ impl<'a> DemoConfig<'a> {
     pub fn alpn(&self) -> Option<&'static str> {
         (self.aws_iot && self.port == 443).then_some(AWS_IOT_ALPN)
     }
+
+    /// A fresh backoff policy with the configured base, cap and retries.
+    pub const fn backoff(&self) -> Backoff {
+        Backoff::new(self.backoff_base_ms, self.backoff_cap_ms, self.max_retries)
+    }
 }
 
 // ---------------------------------------------------------------------------
@@ -589,7 +594,7 @@ where
             l.push_str(" (ALPN ").push_str(alpn).push_str(")");
         }
     });
-    let mut backoff = Backoff::new(cfg.backoff_base_ms, cfg.backoff_cap_ms, cfg.max_retries);
+    let mut backoff = cfg.backoff();
     let connected = retry(
         &mut backoff,
         random,
@@ -760,7 +765,7 @@ impl<D: Delay, R: Random, L: LogSink> Env<'_, '_, D, R, L> {
         struct Refused;
         let (cfg, names, sink) = (self.cfg, self.names, self.sink);
         let topic = names.topic.as_str();
-        let mut backoff = Backoff::new(cfg.backoff_base_ms, cfg.backoff_cap_ms, cfg.max_retries);
+        let mut backoff = cfg.backoff();
         let attempt = || -> Result<Result<u8, DemoError>, Refused> {
             log(sink, Level::Info, |l| {
                 l.push_str("SUBSCRIBE to ")
