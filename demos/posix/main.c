@@ -50,8 +50,7 @@ enum {
 };
 
 #if DEMO_USE_RUST_TASK
-/* Exported by rust-component (see its cbindgen header). */
-extern int32_t mqtt_demo_run(uint32_t iterations);
+#include "mqtt_demo.h"
 #define demo_run mqtt_demo_run
 #else
 #include "placeholder.h"
