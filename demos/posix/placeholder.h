@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: MIT OR Apache-2.0 */
 /*
- * placeholder.h - stand-in for the Rust demo entry point while the
- * rust-component does not export mqtt_demo_run() yet (DEMO_USE_RUST_TASK=0).
+ * placeholder.h - stand-in for the Rust demo entry point in an image built
+ * without the Rust component (DEMO_USE_RUST_TASK=OFF).
  */
 #ifndef PLACEHOLDER_H
 #define PLACEHOLDER_H
