@@ -48,10 +48,13 @@ static void unlock(void)
 	(void)xTaskResumeAll();
 }
 
+/* Seeds the DRBG unless it already is; 0 or the mbedTLS error (logged). */
 static int seed_locked(void)
 {
 	int rc;
 
+	if (drbg_seeded)
+		return 0;
 	mbedtls_entropy_init(&entropy);
 	mbedtls_ctr_drbg_init(&drbg);
 
@@ -83,11 +86,10 @@ fail:
 
 int Pkcs11Rng_Init(void)
 {
-	int rc = 0;
+	int rc;
 
 	lock();
-	if (!drbg_seeded)
-		rc = seed_locked();
+	rc = seed_locked();
 	unlock();
 	return rc;
 }
@@ -115,11 +117,10 @@ static int generate_locked(unsigned char *out, size_t len)
 /* Fills @out from the DRBG, seeding it first if needed. */
 static int generate(unsigned char *out, size_t len)
 {
-	int rc = 0;
+	int rc;
 
 	lock();
-	if (!drbg_seeded)
-		rc = seed_locked();
+	rc = seed_locked();
 	if (rc == 0)
 		rc = generate_locked(out, len);
 	unlock();
@@ -185,7 +186,7 @@ CK_RV C_Initialize(CK_VOID_PTR pInitArgs)
 		LogWarn("C_Initialize: already initialized");
 		return CKR_CRYPTOKI_ALREADY_INITIALIZED;
 	}
-	rc = drbg_seeded ? 0 : seed_locked();
+	rc = seed_locked();
 	if (rc == 0) {
 		memset(session_open, 0, sizeof(session_open));
 		cryptoki_initialized = true;
@@ -254,14 +255,27 @@ CK_RV C_GetSlotList(CK_BBOOL tokenPresent, CK_SLOT_ID_PTR pSlotList,
 	return rv;
 }
 
-/* Returns the session table index of @handle, or -1 if it is not open. */
-static int session_index_locked(CK_SESSION_HANDLE handle)
+/* CKR_OK if Cryptoki is initialized and @handle is an open session. */
+static CK_RV session_state_locked(CK_SESSION_HANDLE handle)
 {
-	if (handle == CK_INVALID_HANDLE || handle > PKCS11_RNG_MAX_SESSIONS)
-		return -1;
-	if (!session_open[handle - 1])
-		return -1;
-	return (int)(handle - 1);
+	if (!cryptoki_initialized)
+		return CKR_CRYPTOKI_NOT_INITIALIZED;
+	if (handle == CK_INVALID_HANDLE || handle > PKCS11_RNG_MAX_SESSIONS ||
+	    !session_open[handle - 1])
+		return CKR_SESSION_HANDLE_INVALID;
+	return CKR_OK;
+}
+
+/* Logs what session_state_locked() found wrong; returns @rv. */
+static CK_RV report_session_state(CK_RV rv, CK_SESSION_HANDLE handle,
+				  const char *caller)
+{
+	if (rv == CKR_CRYPTOKI_NOT_INITIALIZED)
+		LogError("%s: not initialized", caller);
+	else if (rv == CKR_SESSION_HANDLE_INVALID)
+		LogError("%s: session %lu is not open", caller,
+			 (unsigned long)handle);
+	return rv;
 }
 
 static CK_RV open_session_locked(CK_SESSION_HANDLE_PTR phSession)
@@ -316,44 +330,24 @@ CK_RV C_OpenSession(CK_SLOT_ID slotID, CK_FLAGS flags,
 
 CK_RV C_CloseSession(CK_SESSION_HANDLE hSession)
 {
-	CK_RV rv = CKR_OK;
-	int idx;
+	CK_RV rv;
 
 	lock();
-	idx = session_index_locked(hSession);
-	if (!cryptoki_initialized)
-		rv = CKR_CRYPTOKI_NOT_INITIALIZED;
-	else if (idx < 0)
-		rv = CKR_SESSION_HANDLE_INVALID;
-	else
-		session_open[idx] = false;
+	rv = session_state_locked(hSession);
+	if (rv == CKR_OK)
+		session_open[hSession - 1] = false;
 	unlock();
-
-	if (rv == CKR_CRYPTOKI_NOT_INITIALIZED)
-		LogError("C_CloseSession: not initialized");
-	else if (rv == CKR_SESSION_HANDLE_INVALID)
-		LogError("C_CloseSession: session %lu is not open",
-			 (unsigned long)hSession);
-	return rv;
+	return report_session_state(rv, hSession, "C_CloseSession");
 }
 
 static CK_RV check_session(CK_SESSION_HANDLE hSession, const char *caller)
 {
-	CK_RV rv = CKR_OK;
+	CK_RV rv;
 
 	lock();
-	if (!cryptoki_initialized)
-		rv = CKR_CRYPTOKI_NOT_INITIALIZED;
-	else if (session_index_locked(hSession) < 0)
-		rv = CKR_SESSION_HANDLE_INVALID;
+	rv = session_state_locked(hSession);
 	unlock();
-
-	if (rv == CKR_CRYPTOKI_NOT_INITIALIZED)
-		LogError("%s: not initialized", caller);
-	else if (rv == CKR_SESSION_HANDLE_INVALID)
-		LogError("%s: session %lu is not open", caller,
-			 (unsigned long)hSession);
-	return rv;
+	return report_session_state(rv, hSession, caller);
 }
 
 CK_RV C_GenerateRandom(CK_SESSION_HANDLE hSession, CK_BYTE_PTR RandomData,
