@@ -442,7 +442,8 @@ impl Names {
     }
 }
 
-fn log<L: LogSink>(sink: &L, level: Level, build: impl FnOnce(&mut LogLine)) {
+/// Build one line of at most [`LOG_LINE_LEN`] bytes and write it to `sink`.
+pub(crate) fn log<L: LogSink>(sink: &L, level: Level, build: impl FnOnce(&mut LogLine)) {
     let mut line = LogLine::new();
     build(&mut line);
     sink.write(level, line.as_bytes());

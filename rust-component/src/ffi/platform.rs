@@ -6,8 +6,8 @@ use core::ptr;
 use super::config;
 use super::sys;
 use crate::backoff::{Delay, Random};
-use crate::demo::{ConnectError, Network, Stats, LOG_LINE_LEN};
-use crate::log::{Level, Line, LogSink};
+use crate::demo::{log, ConnectError, Network, Stats};
+use crate::log::{Level, LogSink};
 use crate::transport::{Clock, Transport, TransportError};
 
 // ---------------------------------------------------------------------------
@@ -22,13 +22,6 @@ impl LogSink for DemoLog {
         // sink reads `length` bytes and does not keep the pointer.
         unsafe { sys::DemoLog_Write(level as i32, line.as_ptr().cast::<c_char>(), line.len()) }
     }
-}
-
-/// Log one line through the C sink.
-pub fn log(level: Level, build: impl FnOnce(&mut Line<LOG_LINE_LEN>)) {
-    let mut line = Line::<LOG_LINE_LEN>::new();
-    build(&mut line);
-    DemoLog.write(level, line.as_bytes());
 }
 
 // ---------------------------------------------------------------------------
@@ -108,7 +101,7 @@ impl Pkcs11Random {
     }
 
     fn failed(call: &str, rv: sys::CK_RV) {
-        log(Level::Error, |l| {
+        log(&DemoLog, Level::Error, |l| {
             l.push_str("PKCS#11 ")
                 .push_str(call)
                 .push_str(" failed: CK_RV ")
