@@ -435,8 +435,7 @@ static TlsTransportStatus_t configure(SSLContext_t *ssl,
 }
 
 static TlsTransportStatus_t setup_session(TlsTransportParams_t *params,
-					  const char *host,
-					  const NetworkCredentials_t *creds)
+					  const char *host)
 {
 	SSLContext_t *ssl = &params->sslContext;
 	int ret;
@@ -447,18 +446,13 @@ static TlsTransportStatus_t setup_session(TlsTransportParams_t *params,
 		return status_of_setup_error(ret);
 	}
 
-	if (creds->disableSni) {
-		LogWarn("SNI disabled: the server certificate's name is NOT "
-			"checked against \"%s\"", host);
-	} else {
-		/* Sends SNI and makes the handshake check the CN/SAN. */
-		ret = mbedtls_ssl_set_hostname(&ssl->context, host);
-		if (ret != 0) {
-			log_mbedtls_failure("mbedtls_ssl_set_hostname", ret);
-			return ret == MBEDTLS_ERR_SSL_ALLOC_FAILED ?
-				TLS_TRANSPORT_INSUFFICIENT_MEMORY :
-				TLS_TRANSPORT_INVALID_PARAMETER;
-		}
+	/* Sends SNI and makes the handshake check the CN/SAN. */
+	ret = mbedtls_ssl_set_hostname(&ssl->context, host);
+	if (ret != 0) {
+		log_mbedtls_failure("mbedtls_ssl_set_hostname", ret);
+		return ret == MBEDTLS_ERR_SSL_ALLOC_FAILED ?
+			TLS_TRANSPORT_INSUFFICIENT_MEMORY :
+			TLS_TRANSPORT_INVALID_PARAMETER;
 	}
 
 	mbedtls_ssl_set_bio(&ssl->context, params, bio_send, bio_recv, NULL);
@@ -486,6 +480,13 @@ check_connect_args(const NetworkContext_t *ctx, const char *host,
 	if (!creds->pClientCert != !creds->pPrivateKey) {
 		LogError("TLS_FreeRTOS_Connect: client certificate and private "
 			 "key must be given together");
+		return TLS_TRANSPORT_INVALID_PARAMETER;
+	}
+	/* Never weaken this: without SNI, mbedTLS 2.28 also skips the check
+	 * of the server certificate's name. */
+	if (creds->disableSni) {
+		LogError("TLS_FreeRTOS_Connect: disableSni is not supported: SNI "
+			 "and the server certificate's name check are always on");
 		return TLS_TRANSPORT_INVALID_PARAMETER;
 	}
 	return TLS_TRANSPORT_SUCCESS;
@@ -616,7 +617,7 @@ TLS_FreeRTOS_Connect(NetworkContext_t *pNetworkContext, const char *pHostName,
 	if (status == TLS_TRANSPORT_SUCCESS)
 		status = configure(&params->sslContext, creds);
 	if (status == TLS_TRANSPORT_SUCCESS)
-		status = setup_session(params, pHostName, creds);
+		status = setup_session(params, pHostName);
 	if (status == TLS_TRANSPORT_SUCCESS)
 		status = open_socket(params, pHostName, port,
 				     receiveTimeoutMs, sendTimeoutMs);
