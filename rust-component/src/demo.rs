@@ -896,7 +896,9 @@ fn on_event<L: LogSink>(sink: &L, ev: &Event<'_>) {
 mod tests {
     use super::*;
     use crate::state::Phase;
+    use crate::tests::{srv, ClientPacket};
     use crate::transport::TransportError;
+    use crate::wire::kind;
     use std::cell::{Cell, RefCell};
     use std::collections::VecDeque;
     use std::rc::Rc;
@@ -1003,10 +1005,10 @@ mod tests {
             self.outbox.extend(bytes.iter().copied());
         }
 
-        fn handle(&mut self, first: u8, body: &[u8]) {
-            let id = |b: &[u8]| u16::from_be_bytes([b[0], b[1]]);
-            let sent = match first >> 4 {
-                1 => {
+        fn handle(&mut self, p: &ClientPacket) {
+            let body = &p.body[..];
+            let sent = match p.kind() {
+                kind::CONNECT => {
                     let mut at = 0;
                     assert_eq!(field(body, &mut at), b"MQTT");
                     assert_eq!(body[at], 4, "protocol level 3.1.1");
@@ -1016,7 +1018,7 @@ mod tests {
                     let client_id = text(field(body, &mut at));
                     let username = (flags & 0x80 != 0).then(|| text(field(body, &mut at)));
                     let s = self.w.script.borrow();
-                    let connack = [0x20, 2, s.session_present as u8, s.connack_code];
+                    let connack = srv::connack(s.session_present, s.connack_code);
                     drop(s);
                     self.queue(&connack);
                     Sent::Connect {
@@ -1026,43 +1028,22 @@ mod tests {
                         clean: flags & 0x02 != 0,
                     }
                 }
-                3 => {
-                    let qos = (first >> 1) & 3;
-                    let mut at = 0;
-                    let topic = text(field(body, &mut at));
-                    let pid = if qos > 0 {
-                        at += 2;
-                        id(&body[at - 2..])
-                    } else {
-                        0
-                    };
-                    let payload = body[at..].to_vec();
+                kind::PUBLISH => {
+                    let qos = (p.first >> 1) & 3;
+                    let (topic, pid, payload) = p.publish_parts();
+                    let topic = text(topic);
                     let (echo, echo_first) = {
                         let s = self.w.script.borrow();
                         (s.echo && self.subscribed.contains(&topic), s.echo_first)
                     };
-                    let puback = [0x40, 2, (pid >> 8) as u8, pid as u8];
+                    let puback = srv::ack(kind::PUBACK, pid);
                     if !echo_first && qos > 0 {
                         self.queue(&puback);
                     }
                     if echo {
                         let bid = self.next_id;
                         self.next_id += 1;
-                        let mut p = vec![0x32];
-                        let mut len = 2 + topic.len() + 2 + payload.len();
-                        loop {
-                            let more = if len > 127 { 0x80 } else { 0 };
-                            p.push((len % 128) as u8 | more);
-                            len /= 128;
-                            if len == 0 {
-                                break;
-                            }
-                        }
-                        p.extend_from_slice(&(topic.len() as u16).to_be_bytes());
-                        p.extend_from_slice(topic.as_bytes());
-                        p.extend_from_slice(&bid.to_be_bytes());
-                        p.extend_from_slice(&payload);
-                        self.queue(&p);
+                        self.queue(&srv::publish(&topic, &payload, 1, bid, false));
                     }
                     if echo_first && qos > 0 {
                         self.queue(&puback);
@@ -1072,12 +1053,12 @@ mod tests {
                         topic,
                         payload,
                         qos,
-                        dup: first & 0x08 != 0,
+                        dup: p.first & 0x08 != 0,
                     }
                 }
-                4 => Sent::PubAck(id(body)),
-                8 => {
-                    let pid = id(body);
+                kind::PUBACK => Sent::PubAck(p.id_at(0)),
+                kind::SUBSCRIBE => {
+                    let pid = p.id_at(0);
                     let mut at = 2;
                     let filter = text(field(body, &mut at));
                     let qos = body[at];
@@ -1091,28 +1072,28 @@ mod tests {
                     if code != 0x80 {
                         self.subscribed.push(filter.clone());
                     }
-                    self.queue(&[0x90, 3, body[0], body[1], code]);
+                    self.queue(&srv::suback(pid, &[code]));
                     Sent::Subscribe {
                         id: pid,
                         filter,
                         qos,
                     }
                 }
-                10 => {
-                    let pid = id(body);
+                kind::UNSUBSCRIBE => {
+                    let pid = p.id_at(0);
                     let mut at = 2;
                     let filter = text(field(body, &mut at));
                     self.subscribed.retain(|f| *f != filter);
                     if self.w.script.borrow().answer_unsubscribe {
-                        self.queue(&[0xb0, 2, body[0], body[1]]);
+                        self.queue(&srv::ack(kind::UNSUBACK, pid));
                     }
                     Sent::Unsubscribe { id: pid, filter }
                 }
-                12 => {
-                    self.queue(&[0xd0, 0]);
+                kind::PINGREQ => {
+                    self.queue(&srv::PINGRESP);
                     Sent::PingReq
                 }
-                14 => Sent::Disconnect,
+                kind::DISCONNECT => Sent::Disconnect,
                 t => panic!("client sent packet type {t}"),
             };
             self.w.sent.borrow_mut().push(sent);
@@ -1135,17 +1116,9 @@ mod tests {
 
         fn send(&mut self, buf: &[u8]) -> Result<usize, TransportError> {
             self.inbox.extend_from_slice(buf);
-            while self.inbox.len() >= 2 {
-                let (len, used) = match crate::wire::decode_remaining_length(&self.inbox[1..]) {
-                    Ok(v) => v,
-                    Err(_) => break,
-                };
-                let end = 1 + used + len;
-                if self.inbox.len() < end {
-                    break;
-                }
-                let packet: Vec<u8> = self.inbox.drain(..end).collect();
-                self.handle(packet[0], &packet[1 + used..]);
+            while let Some((p, used)) = ClientPacket::parse(&self.inbox) {
+                self.inbox.drain(..used);
+                self.handle(&p);
             }
             Ok(buf.len())
         }
