@@ -4,7 +4,7 @@
  *
  * Same shape as the FreeRTOS-Plus sockets_wrapper.h, so transport code
  * written for it ports unchanged. One implementation per platform:
- * sockets_posix.c (FreeRTOS POSIX simulator); an lwIP one will follow.
+ * sockets_posix.c (FreeRTOS POSIX simulator), sockets_lwip.c (lwIP netconn).
  *
  * Timing contract shared by every implementation:
  *  - All functions are called from FreeRTOS tasks. A call that has to wait

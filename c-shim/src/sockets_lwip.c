@@ -232,9 +232,11 @@ BaseType_t Sockets_Connect(Socket_t *pTcpSocket, const char *pHostName,
 		 ipaddr_ntoa(&addr));
 
 	set_nodelay(sock->conn);
-	/* lwIP reads 0 as "wait forever": zero timeouts use DONTBLOCK. */
+	/* lwIP reads 0 as "wait forever": zero timeouts use DONTBLOCK. Its
+	 * send timeout is an s32_t (negative would time out at once): clamp. */
 	netconn_set_recvtimeout(sock->conn, (u32_t)receiveTimeoutMs);
-	netconn_set_sendtimeout(sock->conn, (s32_t)sendTimeoutMs);
+	netconn_set_sendtimeout(sock->conn, sendTimeoutMs > (uint32_t)INT32_MAX ?
+				INT32_MAX : (s32_t)sendTimeoutMs);
 	sock->receive_timeout_ms = receiveTimeoutMs;
 	sock->send_timeout_ms = sendTimeoutMs;
 	*pTcpSocket = sock;
@@ -247,26 +249,21 @@ void Sockets_Disconnect(Socket_t tcpSocket)
 		return;
 	if (tcpSocket->rx)
 		pbuf_free(tcpSocket->rx);
-	if (tcpSocket->conn) {
-		/* Sends FIN (or nothing, if the peer already reset); frees
-		 * the netconn and its PCB. */
-		(void)netconn_delete(tcpSocket->conn);
-	}
+	/* Sends FIN (or nothing, if the peer already reset); frees the
+	 * netconn and its PCB. */
+	(void)netconn_delete(tcpSocket->conn);
 	vPortFree(tcpSocket);
 }
 
 /* ---- data --------------------------------------------------------------- */
 
+/* A Socket_t exists only while connected: only NULLs need checking. */
 static int32_t check_io_args(const struct xSOCKET *sock, const void *buf,
 			     const char *what)
 {
 	if (!sock || !buf) {
 		LogError("TCP %s: socket or buffer is NULL", what);
 		return SOCKETS_EINVAL;
-	}
-	if (!sock->conn) {
-		LogError("TCP %s: socket is not connected", what);
-		return SOCKETS_ENOTCONN;
 	}
 	return SOCKETS_ERROR_NONE;
 }

@@ -306,11 +306,9 @@ void Sockets_Disconnect(Socket_t tcpSocket)
 {
 	if (!tcpSocket)
 		return;
-	if (tcpSocket->fd >= 0) {
-		/* Fails harmlessly if the peer already reset the connection. */
-		(void)shutdown(tcpSocket->fd, SHUT_RDWR);
-		close_fd(tcpSocket->fd);
-	}
+	/* Fails harmlessly if the peer already reset the connection. */
+	(void)shutdown(tcpSocket->fd, SHUT_RDWR);
+	close_fd(tcpSocket->fd);
 	vPortFree(tcpSocket);
 }
 
@@ -325,16 +323,13 @@ static int32_t io_error(const char *what, int err)
 	return SOCKETS_SOCKET_ERROR;
 }
 
+/* A Socket_t exists only while connected: only NULLs need checking. */
 static int32_t check_io_args(const struct xSOCKET *sock, const void *buf,
 			     const char *what)
 {
 	if (!sock || !buf) {
 		LogError("TCP %s: socket or buffer is NULL", what);
 		return SOCKETS_EINVAL;
-	}
-	if (sock->fd < 0) {
-		LogError("TCP %s: socket is not connected", what);
-		return SOCKETS_ENOTCONN;
 	}
 	return SOCKETS_ERROR_NONE;
 }
