@@ -30,17 +30,6 @@
 #define configIDLE_SHOULD_YIELD                 1
 #define configNUMBER_OF_CORES                   1
 
-/* Synchronisation and IPC (freertos-rust's shim.c needs all of these). */
-#define configUSE_TASK_NOTIFICATIONS            1
-#define configTASK_NOTIFICATION_ARRAY_ENTRIES   1
-#define configUSE_MUTEXES                       1
-#define configUSE_RECURSIVE_MUTEXES             1
-#define configUSE_COUNTING_SEMAPHORES           1
-#define configUSE_EVENT_GROUPS                  1
-#define configUSE_STREAM_BUFFERS                1
-#define configQUEUE_REGISTRY_SIZE               8
-#define configUSE_QUEUE_SETS                    0
-
 /* Memory: heap_4, 40 KiB target. mbedTLS with 4096/2048 record buffers peaks
  * around 18-24 KB on 32-bit (measured 18.2 KB P-256 / 26.4 KB RSA-2048 on
  * x86-64, ~2.5 KB less on 32-bit); the rest holds the task stacks (they come
@@ -58,40 +47,9 @@
 #define configCHECK_FOR_STACK_OVERFLOW          2
 #define configUSE_DAEMON_TASK_STARTUP_HOOK      0
 
-/* Diagnostics. */
-#define configUSE_TRACE_FACILITY                1
-#define configUSE_STATS_FORMATTING_FUNCTIONS    0
-#define configGENERATE_RUN_TIME_STATS           0
-#define configRECORD_STACK_HIGH_ADDRESS         1
-
-/* Software timers (freertos-rust's timer API). */
-#define configUSE_TIMERS                        1
-#define configTIMER_TASK_PRIORITY               ( configMAX_PRIORITIES - 1 )
-#define configTIMER_QUEUE_LENGTH                10
-#define configTIMER_TASK_STACK_DEPTH            ( configMINIMAL_STACK_SIZE * 2 )
-
-/* Co-routines are not used. */
-#define configUSE_CO_ROUTINES                   0
-
-/* Optional API functions. */
-#define INCLUDE_vTaskPrioritySet                1
-#define INCLUDE_uxTaskPriorityGet               1
-#define INCLUDE_vTaskDelete                     1
-#define INCLUDE_vTaskSuspend                    1
-#define INCLUDE_vTaskDelay                      1
-#define INCLUDE_xTaskGetSchedulerState          1
-#define INCLUDE_xTaskGetCurrentTaskHandle       1
-#define INCLUDE_uxTaskGetStackHighWaterMark     1
-#define INCLUDE_xTaskGetIdleTaskHandle          1
-#define INCLUDE_eTaskGetState                   1
-#define INCLUDE_xTimerPendFunctionCall          1
-#define INCLUDE_xTaskAbortDelay                 1
-#define INCLUDE_xTaskGetHandle                  1
-#define INCLUDE_xSemaphoreGetMutexHolder        1
-
-/* freertos-rust's shim.c tests INCLUDE_vTaskDelayUntil (the old name); V11
- * derives INCLUDE_xTaskDelayUntil from it and rejects having both. */
-#define INCLUDE_vTaskDelayUntil                 1
+/* Kernel features and optional API functions: the same on every port
+ * (freertos-rust's shim.c, the c-shim and the demos use them). */
+#include "../FreeRTOSConfig_common.h"
 
 /* Interrupt priorities. The Cortex-M3 in mps2-an385 implements 3 priority
  * bits (8 levels, 0 = highest). ISRs that call FreeRTOS "FromISR" APIs (the
