@@ -36,7 +36,9 @@ void Ethernet_IRQHandler(void);
 
 void Reset_Handler(void) __attribute__((noreturn));
 void HardFault_Handler(void) __attribute__((naked, noreturn));
-void Default_Handler(void) __attribute__((naked, noreturn));
+/* Everything unexpected takes the same path; the report names the vector. */
+void Default_Handler(void)
+	__attribute__((alias("HardFault_Handler"), noreturn));
 void fault_report(const uint32_t *frame, uint32_t exc_return)
 	__attribute__((used, noreturn));
 
@@ -122,17 +124,6 @@ void Reset_Handler(void)
 
 /* Picks the stack the exception frame was pushed on, then reports. */
 void HardFault_Handler(void)
-{
-	__asm volatile(
-		"tst lr, #4\n"
-		"ite eq\n"
-		"mrseq r0, msp\n"
-		"mrsne r0, psp\n"
-		"mov r1, lr\n"
-		"b fault_report\n");
-}
-
-void Default_Handler(void)
 {
 	__asm volatile(
 		"tst lr, #4\n"
