@@ -98,13 +98,17 @@
 #define SPIN_LIMIT              100000U
 #define RX_POLL_INTERVAL_MS     100U
 
-/* IRQ 13 priority: below configMAX_SYSCALL_INTERRUPT_PRIORITY (5), so the
- * ISR may use FreeRTOS FromISR calls; 3 implemented bits, MSB aligned. */
-#define LAN9118_NVIC_PRIORITY   (6U << 5)
+/* IRQ 13 priority, 0 = highest: below configMAX_SYSCALL_INTERRUPT_PRIORITY,
+ * so the ISR may use FreeRTOS FromISR calls. */
+#define LAN9118_IRQ_PRIORITY    6U
 
 _Static_assert(PBUF_POOL_BUFSIZE >= ((ETH_MAX_FRAME + 3U) & ~3U),
 	       "a pool buffer must hold a whole frame, FCS and padding");
 _Static_assert(BOARD_LAN9118_IRQ < 32, "IRQ must be in NVIC_ISER0");
+_Static_assert(LAN9118_IRQ_PRIORITY >=
+	       configLIBRARY_MAX_SYSCALL_INTERRUPT_PRIORITY &&
+	       LAN9118_IRQ_PRIORITY <= configLIBRARY_LOWEST_INTERRUPT_PRIORITY,
+	       "the ISR calls FreeRTOS FromISR functions");
 
 static struct tcpip_callback_msg *rx_msg;
 static struct lan9118_stats stats;
@@ -373,7 +377,9 @@ static void irq_enable(void)
 	INT_EN = INT_RSFL;
 	IRQ_CFG = IRQ_CFG_IRQ_EN | IRQ_CFG_IRQ_POL | IRQ_CFG_IRQ_TYPE;
 
-	NVIC_IPR_BYTE(BOARD_LAN9118_IRQ) = LAN9118_NVIC_PRIORITY;
+	/* Only the top configPRIO_BITS of the priority byte are implemented. */
+	NVIC_IPR_BYTE(BOARD_LAN9118_IRQ) =
+		(uint8_t)(LAN9118_IRQ_PRIORITY << (8 - configPRIO_BITS));
 	NVIC_ICPR0 = 1UL << BOARD_LAN9118_IRQ;
 	NVIC_ISER0 = 1UL << BOARD_LAN9118_IRQ;
 }
