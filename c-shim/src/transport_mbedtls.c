@@ -196,8 +196,10 @@ static void log_alert(const char *host, uint16_t port, unsigned int alert)
 		 "%u (%s)", host, (unsigned int)port, alert, alert_name(alert));
 }
 
+/* @step: "TLS handshake with <host>:<port>", for mbedTLS's own words. */
 static void log_handshake_failure(const TlsTransportParams_t *params,
-				  const char *host, uint16_t port, int err)
+				  const char *step, const char *host,
+				  uint16_t port, int err)
 {
 	const mbedtls_ssl_context *ssl = &params->sslContext.context;
 	uint32_t flags = mbedtls_ssl_get_verify_result(ssl);
@@ -217,11 +219,7 @@ static void log_handshake_failure(const TlsTransportParams_t *params,
 				 "dropped the connection (cause logged above)",
 				 host, (unsigned int)port);
 	} else {
-		char what[96];
-
-		(void)snprintf(what, sizeof(what), "TLS handshake with %s:%u",
-			       host, (unsigned int)port);
-		log_mbedtls_failure(what, err);
+		log_mbedtls_failure(step, err);
 	}
 }
 
@@ -553,19 +551,18 @@ static TlsTransportStatus_t run_handshake(TlsTransportParams_t *params,
 	int ret;
 
 	ret = handshake(ssl, &ticks);
-	(void)snprintf(step, sizeof(step), "TLS handshake with %s:%u", host,
-		       (unsigned int)port);
-	if (ret != 0 && ran_out_of_memory(mark, step))
-		return TLS_TRANSPORT_INSUFFICIENT_MEMORY;
-	if (ret == MBEDTLS_ERR_SSL_TIMEOUT) {
-		LogError("TLS handshake with %s:%u failed: timed out after "
-			 "%lu ticks (limit %u ms)", host, (unsigned int)port,
-			 (unsigned long)ticks,
-			 (unsigned int)TLS_HANDSHAKE_TIMEOUT_MS);
-		return TLS_TRANSPORT_HANDSHAKE_FAILED;
-	}
 	if (ret != 0) {
-		log_handshake_failure(params, host, port, ret);
+		(void)snprintf(step, sizeof(step), "TLS handshake with %s:%u",
+			       host, (unsigned int)port);
+		if (ran_out_of_memory(mark, step))
+			return TLS_TRANSPORT_INSUFFICIENT_MEMORY;
+		if (ret == MBEDTLS_ERR_SSL_TIMEOUT)
+			LogError("TLS handshake with %s:%u failed: timed out "
+				 "after %lu ticks (limit %u ms)", host,
+				 (unsigned int)port, (unsigned long)ticks,
+				 (unsigned int)TLS_HANDSHAKE_TIMEOUT_MS);
+		else
+			log_handshake_failure(params, step, host, port, ret);
 		return TLS_TRANSPORT_HANDSHAKE_FAILED;
 	}
 
