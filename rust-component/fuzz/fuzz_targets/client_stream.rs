@@ -15,7 +15,7 @@ use libfuzzer_sys::arbitrary::{self, Arbitrary};
 use libfuzzer_sys::fuzz_target;
 use rust_component_fuzz::client::{Client, Event, Timeouts};
 use rust_component_fuzz::error::Error;
-use rust_component_fuzz::fake::{client_packets, FakeClock, FakeNet};
+use rust_component_fuzz::fake::{client_packets, ClientPacket, FakeClock, FakeNet};
 use rust_component_fuzz::state::Record;
 use rust_component_fuzz::topic;
 use rust_component_fuzz::wire::{kind, AckKind, Connect, Publish, QoS, Subscription};
@@ -244,7 +244,7 @@ fuzz_target!(|input: Input| {
 
     // Everything sent is whole, well-formed client packets.
     let mut connected_once = false;
-    for (first, body) in client_packets(&net.sent) {
+    for ClientPacket { first, body } in client_packets(&net.sent) {
         let t = first >> 4;
         let flags = first & 0x0f;
         match t {

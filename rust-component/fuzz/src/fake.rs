@@ -3,28 +3,8 @@
 //! whenever it has nothing to give (as a real transport's receive timeout
 //! would), so every wait in the client ends.
 
-use crate::transport::{Clock, Transport, TransportError};
-use std::cell::Cell;
-use std::rc::Rc;
-
-/// A millisecond clock shared by the client and the transport.
-#[derive(Clone, Default)]
-pub struct FakeClock(pub Rc<Cell<u32>>);
-
-impl FakeClock {
-    pub fn at(ms: u32) -> Self {
-        FakeClock(Rc::new(Cell::new(ms)))
-    }
-    pub fn advance(&self, ms: u32) {
-        self.0.set(self.0.get().wrapping_add(ms));
-    }
-}
-
-impl Clock for FakeClock {
-    fn now_ms(&mut self) -> u32 {
-        self.0.get()
-    }
-}
+use crate::transport::{Transport, TransportError};
+pub use crate::shared::{ClientPacket, FakeClock};
 
 /// Replays `stream` to the client. Each `recv` returns at most the next size
 /// of `chunks` (cycled; 0 = answer "try again" once); when the stream is used
@@ -100,28 +80,16 @@ impl Transport for FakeNet {
     }
 }
 
-/// Split the client's output into packets: (first byte, body). Panics if the
-/// bytes do not end on a packet boundary or a length is malformed: the
-/// client must only ever send whole, well-formed packets.
-pub fn client_packets(mut bytes: &[u8]) -> Vec<(u8, Vec<u8>)> {
+/// Split the client's output into packets. Panics if the bytes do not end on
+/// a packet boundary or a remaining length is malformed: the client must
+/// only ever send whole, well-formed packets.
+pub fn client_packets(mut bytes: &[u8]) -> Vec<ClientPacket> {
     let mut out = Vec::new();
-    while let Some(&first) = bytes.first() {
-        let mut len = 0usize;
-        let mut i = 1;
-        loop {
-            let b = *bytes.get(i).expect("client sent a truncated fixed header");
-            len |= ((b & 0x7f) as usize) << (7 * (i - 1));
-            i += 1;
-            if b & 0x80 == 0 {
-                break;
-            }
-            assert!(i <= 4, "client sent a remaining length over 4 bytes");
-        }
-        let body = bytes
-            .get(i..i + len)
-            .expect("client sent a truncated packet");
-        out.push((first, body.to_vec()));
-        bytes = &bytes[i + len..];
+    while !bytes.is_empty() {
+        let (p, used) = ClientPacket::parse(bytes)
+            .expect("client sent a truncated packet or a remaining length over 4 bytes");
+        out.push(p);
+        bytes = &bytes[used..];
     }
     out
 }

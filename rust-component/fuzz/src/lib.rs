@@ -1,5 +1,6 @@
 //! The engine modules of `rust-component`, compiled from their own source
-//! files for fuzzing, plus the fakes the targets share.
+//! files for fuzzing, plus the fakes the targets share (some of them the unit
+//! tests' own, from `src/tests/shared.rs`).
 //!
 //! Why not a path dependency on `rust-component`: that crate is a `no_std`
 //! staticlib that defines its own `#[panic_handler]` (and a
@@ -26,5 +27,9 @@ pub mod topic;
 pub mod transport;
 #[path = "../../src/wire.rs"]
 pub mod wire;
+
+/// The unit tests' fake clock and client-packet parser (also engine-only).
+#[path = "../../src/tests/shared.rs"]
+pub mod shared;
 
 pub mod fake;

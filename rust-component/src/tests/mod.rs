@@ -1,6 +1,7 @@
 //! Host tests for the engine. Shared fakes live here: a scripted transport
-//! with controllable chunking, a fake clock it advances, and a parser for the
-//! client-to-server packets the fakes must understand.
+//! with controllable chunking and server packet builders; the fake clock it
+//! advances and the parser for client-to-server packets are in `shared.rs`,
+//! which the fuzz crate compiles too.
 
 mod backoff_tests;
 mod client_tests;
@@ -9,32 +10,11 @@ mod session_tests;
 mod wire_decode;
 mod wire_encode;
 
-use crate::transport::{Clock, Transport, TransportError};
-use std::cell::Cell;
+mod shared;
+pub use shared::{ClientPacket, FakeClock};
+
+use crate::transport::{Transport, TransportError};
 use std::collections::VecDeque;
-use std::rc::Rc;
-
-/// A millisecond clock shared by the test, the client and the transport.
-#[derive(Clone, Default)]
-pub struct FakeClock(pub Rc<Cell<u32>>);
-
-impl FakeClock {
-    pub fn at(ms: u32) -> Self {
-        FakeClock(Rc::new(Cell::new(ms)))
-    }
-    pub fn advance(&self, ms: u32) {
-        self.0.set(self.0.get().wrapping_add(ms));
-    }
-    pub fn get(&self) -> u32 {
-        self.0.get()
-    }
-}
-
-impl Clock for FakeClock {
-    fn now_ms(&mut self) -> u32 {
-        self.0.get()
-    }
-}
 
 /// Reacts to each complete packet the client sends; returns bytes to queue
 /// for the client to receive.
@@ -171,54 +151,6 @@ impl Transport for Script {
             }
         }
         Ok(n)
-    }
-}
-
-/// A client-to-server packet as the fake broker sees it.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct ClientPacket {
-    pub first: u8,
-    pub body: Vec<u8>,
-}
-
-impl ClientPacket {
-    pub fn kind(&self) -> u8 {
-        self.first >> 4
-    }
-
-    /// Split one packet off the front of `bytes`.
-    pub fn parse(bytes: &[u8]) -> Option<(ClientPacket, usize)> {
-        let first = *bytes.first()?;
-        let mut len = 0usize;
-        let mut i = 1;
-        loop {
-            let b = *bytes.get(i)?;
-            len |= ((b & 0x7f) as usize) << (7 * (i - 1));
-            i += 1;
-            if b & 0x80 == 0 {
-                break;
-            }
-        }
-        let body = bytes.get(i..i + len)?.to_vec();
-        Some((ClientPacket { first, body }, i + len))
-    }
-
-    /// The packet id at the start of the body (SUBSCRIBE, acks ...).
-    pub fn id_at(&self, at: usize) -> u16 {
-        u16::from_be_bytes([self.body[at], self.body[at + 1]])
-    }
-
-    /// For PUBLISH: (topic, packet id (0 for QoS 0), payload).
-    pub fn publish_parts(&self) -> (Vec<u8>, u16, Vec<u8>) {
-        let tl = self.id_at(0) as usize;
-        let topic = self.body[2..2 + tl].to_vec();
-        let qos = (self.first >> 1) & 3;
-        let (id, at) = if qos > 0 {
-            (self.id_at(2 + tl), 4 + tl)
-        } else {
-            (0, 2 + tl)
-        };
-        (topic, id, self.body[at..].to_vec())
     }
 }
 
