@@ -14,24 +14,14 @@
 # MANIFEST resolves the crate in another graph, e.g. the root workspace for
 # freertos-rust (an optional dependency: that graph is read with
 # `cargo metadata --all-features --locked`). Without it, the locator manifest
-# above is used, exactly as before.
+# above is used.
 
 include_guard(GLOBAL)
 
-set(_CRATE_SOURCES_MANIFEST "${CMAKE_CURRENT_LIST_DIR}/crate-sources/Cargo.toml")
-
-# _crate_sources_metadata(<out-var> [<manifest>]): `cargo metadata` JSON of
-# <manifest> (default: the locator manifest), run once per manifest.
-function(_crate_sources_metadata out_var)
-    # Not ${_CRATE_SOURCES_MANIFEST}: include_guard(GLOBAL) sets that only in
-    # the directory scope that included this file first.
-    set(_manifest "${CMAKE_CURRENT_FUNCTION_LIST_DIR}/crate-sources/Cargo.toml")
-    set(_extra "")
-    if(ARGC GREATER 1)
-        set(_manifest "${ARGV1}")
-        set(_extra --all-features)
-    endif()
-    string(MD5 _key "${_manifest}")
+# _crate_sources_metadata(<out-var> <manifest> [<cargo argument>...]):
+# `cargo metadata` JSON of <manifest>, run once per manifest.
+function(_crate_sources_metadata out_var manifest)
+    string(MD5 _key "${manifest}")
     get_property(_json GLOBAL PROPERTY _CRATE_SOURCES_METADATA_${_key})
     if(_json)
         set(${out_var} "${_json}" PARENT_SCOPE)
@@ -40,12 +30,12 @@ function(_crate_sources_metadata out_var)
     find_program(CARGO_EXECUTABLE cargo HINTS "$ENV{HOME}/.cargo/bin" REQUIRED)
     execute_process(
         COMMAND "${CARGO_EXECUTABLE}" metadata --format-version 1 --locked
-                ${_extra} --manifest-path "${_manifest}"
+                ${ARGN} --manifest-path "${manifest}"
         OUTPUT_VARIABLE _json
         ERROR_VARIABLE _err
         RESULT_VARIABLE _rc)
     if(NOT _rc EQUAL 0)
-        message(FATAL_ERROR "cargo metadata on ${_manifest} failed:\n${_err}\n"
+        message(FATAL_ERROR "cargo metadata on ${manifest} failed:\n${_err}\n"
             "(Cargo.lock must match the manifest, as --locked is used; or preset "
             "CRATE_SOURCE_DIR_<crate> to a source tree.)")
     endif()
@@ -60,20 +50,22 @@ function(crate_source_dir crate out_var)
         set(${out_var} "${CRATE_SOURCE_DIR_${_id}}" PARENT_SCOPE)
         return()
     endif()
+    # The locator manifest from this file's location: include_guard(GLOBAL)
+    # would leave a variable set at include time unset in other directories.
     if(_csd_MANIFEST)
         get_filename_component(_manifest "${_csd_MANIFEST}" ABSOLUTE)
-        _crate_sources_metadata(_json "${_manifest}")
+        _crate_sources_metadata(_json "${_manifest}" --all-features)
     else()
         set(_manifest "${CMAKE_CURRENT_FUNCTION_LIST_DIR}/crate-sources/Cargo.toml")
-        _crate_sources_metadata(_json)
+        _crate_sources_metadata(_json "${_manifest}")
     endif()
     string(JSON _n LENGTH "${_json}" packages)
     math(EXPR _last "${_n} - 1")
     foreach(_i RANGE ${_last})
         string(JSON _name GET "${_json}" packages ${_i} name)
         if(_name STREQUAL crate)
-            string(JSON _manifest GET "${_json}" packages ${_i} manifest_path)
-            get_filename_component(_dir "${_manifest}" DIRECTORY)
+            string(JSON _crate_manifest GET "${_json}" packages ${_i} manifest_path)
+            get_filename_component(_dir "${_crate_manifest}" DIRECTORY)
             set(CRATE_SOURCE_DIR_${_id} "${_dir}" CACHE PATH "Source tree of crate ${crate}")
             set(${out_var} "${_dir}" PARENT_SCOPE)
             return()
