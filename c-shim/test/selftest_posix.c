@@ -462,13 +462,23 @@ static int parse_expect(const char *s, TlsTransportStatus_t *out)
 
 int main(int argc, char **argv)
 {
+	unsigned long port;
+	char *end;
+
 	if (argc < 6 || argc > 7) {
 		fprintf(stderr, "usage: %s HOST PORT CA.pem CERT.pem KEY.pem "
-			"[success|connect|handshake|credentials]\n", argv[0]);
+			"[success|connect|handshake|credentials|memory]\n",
+			argv[0]);
+		return 2;
+	}
+	port = strtoul(argv[2], &end, 10);
+	if (end == argv[2] || *end != '\0' || port == 0 || port > 65535) {
+		fprintf(stderr, "PORT '%s' is not a TCP port (1-65535)\n",
+			argv[2]);
 		return 2;
 	}
 	cfg.host = argv[1];
-	cfg.port = (uint16_t)atoi(argv[2]);
+	cfg.port = (uint16_t)port;
 	cfg.expect = TLS_TRANSPORT_SUCCESS;
 	if (argc == 7 && !parse_expect(argv[6], &cfg.expect)) {
 		fprintf(stderr, "unknown EXPECT '%s'\n", argv[6]);
