@@ -40,7 +40,9 @@ void board_raw_write(const char *buf, unsigned int len)
 	unsigned int i;
 
 	if (!(UART_CTRL & UART_CTRL_TXEN)) {
-		UART_BAUDDIV = 16; /* smallest legal divider; QEMU ignores it */
+		/* 25 MHz / 115200 baud, as the log sink sets it (whichever
+		 * writes first enables the UART); QEMU ignores the rate. */
+		UART_BAUDDIV = 217;
 		UART_CTRL = UART_CTRL_TXEN;
 	}
 	for (i = 0; i < len; i++) {
