@@ -177,7 +177,13 @@ pub mod srv {
         }
         body.extend_from_slice(payload);
         let mut v = vec![0x30 | ((dup as u8) << 3) | (qos << 1)];
-        let mut len = body.len();
+        v.extend(remaining_length(body.len()));
+        v.extend(body);
+        v
+    }
+    /// The variable-length encoding of a remaining length (spec 2.2.3).
+    pub fn remaining_length(mut len: usize) -> Vec<u8> {
+        let mut v = Vec::new();
         loop {
             let mut b = (len % 128) as u8;
             len /= 128;
@@ -186,11 +192,9 @@ pub mod srv {
             }
             v.push(b);
             if len == 0 {
-                break;
+                return v;
             }
         }
-        v.extend(body);
-        v
     }
     pub const PINGRESP: [u8; 2] = [0xd0, 0];
 }

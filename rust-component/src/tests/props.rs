@@ -1,7 +1,7 @@
 //! Property tests: encode -> decode round trips, and "nothing a peer sends
 //! makes the decoder or the client panic".
 
-use super::{FakeClock, Script};
+use super::{srv, FakeClock, Script};
 use crate::client::{Client, Timeouts};
 use crate::state::Record;
 use crate::wire::*;
@@ -63,15 +63,7 @@ proptest! {
 
     #[test]
     fn remaining_length_round_trips(len in 0usize..=MAX_REMAINING_LENGTH) {
-        let mut v = Vec::new();
-        let mut n = len;
-        loop {
-            let mut b = (n % 128) as u8;
-            n /= 128;
-            if n > 0 { b |= 0x80; }
-            v.push(b);
-            if n == 0 { break; }
-        }
+        let v = srv::remaining_length(len);
         prop_assert_eq!(decode_remaining_length(&v), Ok((len, v.len())));
         prop_assert_eq!(packet_size(len), 1 + v.len() + len);
     }
