@@ -5,8 +5,7 @@
  *
  * Names, types and semantics are those of FreeRTOS-Plus
  * network_transport/transport_mbedtls.h, so firmware written against it
- * links unchanged. Differences, all additive but one:
- *  - disableSni must be pdFALSE: SNI and the host name check are always on;
+ * links unchanged. Differences, all additive:
  *  - TLS_FreeRTOS_recv() first serves bytes mbedTLS has already decrypted
  *    and only then waits on the socket;
  *  - TLS_FreeRTOS_send() keeps writing until everything is sent or the
@@ -78,7 +77,7 @@ typedef struct NetworkContext NetworkContext_t;
  */
 typedef struct NetworkCredentials {
 	const char **pAlpnProtos;  /* NULL-terminated list, or NULL */
-	BaseType_t disableSni;     /* must be pdFALSE (pdTRUE is refused) */
+	BaseType_t disableSni;     /* pdTRUE: no SNI and NO hostname check */
 	const unsigned char *pRootCa; /* required */
 	size_t rootCaSize;
 	const unsigned char *pClientCert; /* optional, with pPrivateKey */
@@ -102,14 +101,13 @@ typedef enum TlsTransportStatus {
  * @pNetworkContext:     context whose pParams points at caller-owned,
  *                       otherwise unused params.
  * @pHostName:           server name: used for DNS, SNI and the server
- *                       certificate name check.
+ *                       certificate name check (unless disableSni).
  * @port:                TCP port.
  * @pNetworkCredentials: trust anchor, client certificate and key, ALPN.
  * @receiveTimeoutMs:    longest wait of one TLS_FreeRTOS_recv().
  * @sendTimeoutMs:       longest wait of one TLS_FreeRTOS_send().
  *
- * The server certificate is always verified (MBEDTLS_SSL_VERIFY_REQUIRED),
- * its name included: disableSni = pdTRUE is refused as an invalid parameter.
+ * The server certificate is always verified (MBEDTLS_SSL_VERIFY_REQUIRED).
  * Every failure is logged once with its cause; on failure nothing needs to
  * be freed. Logs "connecting", then the cipher suite and the handshake time.
  *

@@ -433,7 +433,8 @@ static TlsTransportStatus_t configure(SSLContext_t *ssl,
 }
 
 static TlsTransportStatus_t setup_session(TlsTransportParams_t *params,
-					  const char *host)
+					  const char *host,
+					  const NetworkCredentials_t *creds)
 {
 	SSLContext_t *ssl = &params->sslContext;
 	int ret;
@@ -444,13 +445,18 @@ static TlsTransportStatus_t setup_session(TlsTransportParams_t *params,
 		return status_of_setup_error(ret);
 	}
 
-	/* Sends SNI and makes the handshake check the CN/SAN. */
-	ret = mbedtls_ssl_set_hostname(&ssl->context, host);
-	if (ret != 0) {
-		log_mbedtls_failure("mbedtls_ssl_set_hostname", ret);
-		return ret == MBEDTLS_ERR_SSL_ALLOC_FAILED ?
-			TLS_TRANSPORT_INSUFFICIENT_MEMORY :
-			TLS_TRANSPORT_INVALID_PARAMETER;
+	if (creds->disableSni) {
+		LogWarn("SNI disabled: the server certificate's name is NOT "
+			"checked against \"%s\"", host);
+	} else {
+		/* Sends SNI and makes the handshake check the CN/SAN. */
+		ret = mbedtls_ssl_set_hostname(&ssl->context, host);
+		if (ret != 0) {
+			log_mbedtls_failure("mbedtls_ssl_set_hostname", ret);
+			return ret == MBEDTLS_ERR_SSL_ALLOC_FAILED ?
+				TLS_TRANSPORT_INSUFFICIENT_MEMORY :
+				TLS_TRANSPORT_INVALID_PARAMETER;
+		}
 	}
 
 	mbedtls_ssl_set_bio(&ssl->context, params, bio_send, bio_recv, NULL);
@@ -478,13 +484,6 @@ check_connect_args(const NetworkContext_t *ctx, const char *host,
 	if (!creds->pClientCert != !creds->pPrivateKey) {
 		LogError("TLS_FreeRTOS_Connect: client certificate and private "
 			 "key must be given together");
-		return TLS_TRANSPORT_INVALID_PARAMETER;
-	}
-	/* Never weaken this: without SNI, mbedTLS 2.28 also skips the check
-	 * of the server certificate's name. */
-	if (creds->disableSni) {
-		LogError("TLS_FreeRTOS_Connect: disableSni is not supported: SNI "
-			 "and the server certificate's name check are always on");
 		return TLS_TRANSPORT_INVALID_PARAMETER;
 	}
 	return TLS_TRANSPORT_SUCCESS;
@@ -614,7 +613,7 @@ TLS_FreeRTOS_Connect(NetworkContext_t *pNetworkContext, const char *pHostName,
 	if (status == TLS_TRANSPORT_SUCCESS)
 		status = configure(&params->sslContext, creds);
 	if (status == TLS_TRANSPORT_SUCCESS)
-		status = setup_session(params, pHostName);
+		status = setup_session(params, pHostName, creds);
 	if (status == TLS_TRANSPORT_SUCCESS)
 		status = open_socket(params, pHostName, port,
 				     receiveTimeoutMs, sendTimeoutMs);
