@@ -94,19 +94,34 @@ impl Model {
             Event::Ack { kind: k, packet_id } => {
                 assert_ne!(packet_id, 0);
                 match k {
-                    AckKind::PubAck => assert!(self.qos1.remove(&packet_id), "PUBACK {packet_id} not in flight"),
+                    AckKind::PubAck => assert!(
+                        self.qos1.remove(&packet_id),
+                        "PUBACK {packet_id} not in flight"
+                    ),
                     AckKind::PubRec => {
-                        assert!(self.qos2_rec.remove(&packet_id), "PUBREC {packet_id} not in flight");
+                        assert!(
+                            self.qos2_rec.remove(&packet_id),
+                            "PUBREC {packet_id} not in flight"
+                        );
                         self.qos2_comp.insert(packet_id);
                     }
-                    AckKind::PubComp => assert!(self.qos2_comp.remove(&packet_id), "PUBCOMP {packet_id} not in flight"),
-                    AckKind::UnsubAck => assert!(self.unsubs.remove(&packet_id), "UNSUBACK {packet_id} not in flight"),
+                    AckKind::PubComp => assert!(
+                        self.qos2_comp.remove(&packet_id),
+                        "PUBCOMP {packet_id} not in flight"
+                    ),
+                    AckKind::UnsubAck => assert!(
+                        self.unsubs.remove(&packet_id),
+                        "UNSUBACK {packet_id} not in flight"
+                    ),
                     AckKind::PubRel => {
                         self.incoming_qos2.remove(&packet_id);
                     }
                 }
             }
-            Event::SubAck { packet_id, statuses } => {
+            Event::SubAck {
+                packet_id,
+                statuses,
+            } => {
                 let n = self.subs.remove(&packet_id).expect("SUBACK not in flight");
                 assert_eq!(n, statuses.len(), "SUBACK code count");
                 assert!(statuses.iter().all(|&s| s <= 2 || s == 0x80));
@@ -134,15 +149,30 @@ fuzz_target!(|input: Input| {
     let mut net = FakeNet::new(&clock, stream);
     net.chunks = input.recv_chunks;
     net.idle_ms = u32::from(input.idle_ms.max(1));
-    net.send_chunk = if input.send_chunk == 0 { usize::MAX } else { input.send_chunk as usize };
+    net.send_chunk = if input.send_chunk == 0 {
+        usize::MAX
+    } else {
+        input.send_chunk as usize
+    };
     net.recv_fail_after = input.recv_fail_after.map(usize::from);
 
     let mut buf = vec![0u8; (input.buf_len % 1200) as usize];
     let n_records = (input.table_len % 6) as usize;
     let mut outgoing = vec![Record::EMPTY; n_records];
     let mut incoming = vec![Record::EMPTY; n_records];
-    let timeouts = Timeouts { recv_ms: 200, send_ms: 200, ping_resp_ms: 500 };
-    let mut client = Client::new(&mut net, clock.clone(), &mut buf, &mut outgoing, &mut incoming, timeouts);
+    let timeouts = Timeouts {
+        recv_ms: 200,
+        send_ms: 200,
+        ping_resp_ms: 500,
+    };
+    let mut client = Client::new(
+        &mut net,
+        clock.clone(),
+        &mut buf,
+        &mut outgoing,
+        &mut incoming,
+        timeouts,
+    );
     let mut model = Model::default();
 
     let payload = [0x5au8; 255];
@@ -211,7 +241,10 @@ fuzz_target!(|input: Input| {
                 let n = (filters % 4) as usize + 1;
                 let subs: Vec<Subscription<'_>> = FILTERS[..n]
                     .iter()
-                    .map(|f| Subscription { filter: f, qos: QoS::AtLeastOnce })
+                    .map(|f| Subscription {
+                        filter: f,
+                        qos: QoS::AtLeastOnce,
+                    })
                     .collect();
                 if let Ok(id) = client.subscribe(&subs) {
                     assert!(id != 0 && !model.in_flight(id), "id {id} reused");
@@ -230,7 +263,11 @@ fuzz_target!(|input: Input| {
             Op::ResendPending => {
                 let ids: Vec<u16> = client.pending_publishes().collect();
                 for id in ids {
-                    let q = if model.qos2_rec.contains(&id) { QoS::ExactlyOnce } else { QoS::AtLeastOnce };
+                    let q = if model.qos2_rec.contains(&id) {
+                        QoS::ExactlyOnce
+                    } else {
+                        QoS::AtLeastOnce
+                    };
                     let mut p = Publish::new(TOPIC, b"again", q);
                     p.packet_id = id;
                     let _ = client.resend(&p);

@@ -22,7 +22,11 @@ fuzz_target!(|data: &[u8]| {
 
     match wire::decode(data) {
         Ok((packet, used)) => {
-            assert!(used >= 2 && used <= data.len(), "used {used} of {}", data.len());
+            assert!(
+                used >= 2 && used <= data.len(),
+                "used {used} of {}",
+                data.len()
+            );
             let (again, used2) = wire::decode(&data[..used]).expect("prefix decodes");
             assert_eq!((again, used2), (packet, used));
             let (_, len_bytes) = wire::decode_remaining_length(&data[1..]).unwrap();
@@ -51,7 +55,10 @@ fuzz_target!(|data: &[u8]| {
 
 fn check_valid(p: &Packet<'_>) {
     match *p {
-        Packet::ConnAck { session_present, code } => {
+        Packet::ConnAck {
+            session_present,
+            code,
+        } => {
             assert!(code <= 5);
             assert!(!(session_present && code != 0));
         }
@@ -67,10 +74,15 @@ fn check_valid(p: &Packet<'_>) {
             assert_eq!(back, Packet::Publish(publish));
         }
         Packet::Ack { packet_id, .. } => assert_ne!(packet_id, 0),
-        Packet::SubAck { packet_id, statuses } => {
+        Packet::SubAck {
+            packet_id,
+            statuses,
+        } => {
             assert_ne!(packet_id, 0);
             assert!(!statuses.is_empty());
-            assert!(statuses.iter().all(|&s| s <= 2 || s == wire::SUBACK_FAILURE));
+            assert!(statuses
+                .iter()
+                .all(|&s| s <= 2 || s == wire::SUBACK_FAILURE));
         }
         Packet::PingResp => {}
     }

@@ -3,8 +3,8 @@
 //! whenever it has nothing to give (as a real transport's receive timeout
 //! would), so every wait in the client ends.
 
-use crate::transport::{Transport, TransportError};
 pub use crate::shared::{ClientPacket, FakeClock};
+use crate::transport::{Transport, TransportError};
 
 /// Replays `stream` to the client. Each `recv` returns at most the next size
 /// of `chunks` (cycled; 0 = answer "try again" once); when the stream is used
