@@ -56,7 +56,7 @@ import tempfile
 import threading
 import time
 from pathlib import Path
-from typing import Callable, List, Optional, Union
+from typing import Callable, Dict, List, Optional, Union
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
 DEFAULT_PKI_DIR = REPO_ROOT / "certs" / "generated"
@@ -86,6 +86,15 @@ def _tail(path: Path, lines: int = 30) -> str:
     except OSError:
         return "(no log)"
     return "\n".join(text.splitlines()[-lines:])
+
+
+def read_stamp(pki_dir: PathLike) -> Dict[str, str]:
+    """The key=value pairs of pki_dir/pki.stamp, written by certs/gen-pki.sh ({} if none)."""
+    try:
+        text = (Path(pki_dir) / "pki.stamp").read_text()
+    except FileNotFoundError:
+        return {}
+    return dict(line.split("=", 1) for line in text.splitlines() if "=" in line)
 
 
 # --------------------------------------------------------------------------------------------
@@ -620,6 +629,22 @@ class Observer:
                                    f"mosquitto_sub output:\n" + "\n".join(self._lines[-30:]))
             return found[0]
 
+    def wait_for_count(self, regex: str, n: int, timeout: float = 5.0) -> List[str]:
+        """Wait until at least n messages match regex (re.search); return all that match.
+
+        Raises TimeoutError saying how many arrived.
+        """
+        pattern = re.compile(regex)
+        with self._cond:
+            def matching() -> List[str]:
+                return [m for m in self._messages if pattern.search(m)]
+
+            if not self._cond.wait_for(lambda: len(matching()) >= n, timeout):
+                raise TimeoutError(f"{len(matching())} of {n} messages matching {regex!r} after "
+                                   f"{timeout} s; mosquitto_sub output:\n"
+                                   + "\n".join(self._lines[-30:]))
+            return matching()
+
     def stop(self) -> None:
         """Stop mosquitto_sub by PID. Idempotent."""
         if self._proc is not None:
@@ -634,11 +659,12 @@ class Observer:
 def publish(pki_dir: PathLike, port: int, topic: str, message: str, *, cert: str = "client",
             client_id: Optional[str] = None, host: str = "localhost", qos: int = 1,
             cafile: Optional[PathLike] = None, timeout: float = 10.0,
-            ) -> subprocess.CompletedProcess:
+            env: Optional[Dict[str, str]] = None) -> subprocess.CompletedProcess:
     """Publish one message with mosquitto_pub; returns the CompletedProcess (check returncode).
 
     cert=None connects without a client certificate. client_id defaults to the certificate's
-    name. stdout and stderr are captured as text.
+    name. env: mosquitto_pub's environment (default ours). stdout and stderr are captured as
+    text.
     """
     _require("mosquitto_pub", "mosquitto-clients")
     pki = Path(pki_dir)
@@ -648,11 +674,26 @@ def publish(pki_dir: PathLike, port: int, topic: str, message: str, *, cert: str
     if cert is not None:
         cmd += ["--cert", str(pki / f"{cert}.crt"), "--key", str(pki / f"{cert}.key")]
     return subprocess.run(cmd, stdin=subprocess.DEVNULL, capture_output=True, text=True,
-                          timeout=timeout)
+                          timeout=timeout, env=env)
 
 
 # --------------------------------------------------------------------------------------------
 # CLI
+
+
+def serve_cli(server, banner: str, duration: float) -> int:  # noqa: ANN001 - any server
+    """The CLI of faultproxy.py and hostile_broker.py: start server (a context manager with
+    .port and .report()), print its port on stdout and banner (formatted with port=) on stderr,
+    serve for duration seconds (Ctrl-C ends it early), then print the report on stderr."""
+    with server:
+        print(server.port, flush=True)
+        print(banner.format(port=server.port), file=sys.stderr)
+        try:
+            time.sleep(duration)
+        except KeyboardInterrupt:
+            pass
+    print(server.report(), file=sys.stderr)
+    return 0
 
 
 def _write_atomic(path: Path, text: str) -> None:

@@ -23,7 +23,7 @@ import os
 import subprocess
 import sys
 from pathlib import Path
-from typing import Callable, Dict, Iterator, List
+from typing import Callable, Iterator, List
 
 import pytest
 
@@ -32,19 +32,10 @@ if str(E2E_DIR) not in sys.path:
     sys.path.insert(0, str(E2E_DIR))
 
 import broker as broker_mod  # noqa: E402  (needs the sys.path entry above)
-from broker import Broker, Observer  # noqa: E402
+from broker import Broker, Observer, read_stamp  # noqa: E402
 
 REPO_ROOT = E2E_DIR.parents[1]
 GEN_PKI = REPO_ROOT / "certs" / "gen-pki.sh"
-
-
-def read_stamp(pki_dir: Path) -> Dict[str, str]:
-    """The key=value pairs of pki_dir/pki.stamp ({} if there is none)."""
-    try:
-        text = (pki_dir / "pki.stamp").read_text()
-    except FileNotFoundError:
-        return {}
-    return dict(line.split("=", 1) for line in text.splitlines() if "=" in line)
 
 
 def ensure_pki(pki_dir: Path) -> Path:

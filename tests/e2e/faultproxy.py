@@ -14,7 +14,7 @@ toxiproxy-node-client), not the server. The other candidates do not fit:
   * ``socat`` / ``simpleproxy`` (Debian) forward, with no fault injection;
   * PyPI chaos proxies: vaurien (last release 2014, gevent/Python 2 era), and young single-author
     0.x packages (faulty, toxic-proxy, sloww) with no notion of "after the N-th record".
-So this module is ~400 lines of asyncio, with every fault bounded in time.
+So this module is a few hundred lines of asyncio, with every fault bounded in time.
 
 How faults find protocol points inside TLS
 ------------------------------------------
@@ -86,7 +86,7 @@ import time
 from dataclasses import dataclass, field
 from typing import Any, Callable, Dict, List, Optional, Sequence, Union
 
-LOOPBACK = "127.0.0.1"
+from broker import LOOPBACK, serve_cli
 TLS_HANDSHAKE = 22
 TLS_APPLICATION_DATA = 23
 MAX_DELAY_MS = 10_000
@@ -545,16 +545,9 @@ def main(argv: Optional[List[str]] = None) -> int:
     args = ap.parse_args(argv)
     faults: Schedule = RandomSchedule(args.seed, args.rate) if args.seed is not None \
         else Fault.parse(args.fault)
-    with FaultProxy(args.upstream_port, port=args.port, faults=faults) as px:
-        print(px.port, flush=True)
-        print(f"faultproxy: {LOOPBACK}:{px.port} -> {LOOPBACK}:{args.upstream_port}",
-              file=sys.stderr)
-        try:
-            time.sleep(args.duration)
-        except KeyboardInterrupt:
-            pass
-    print(px.report(), file=sys.stderr)
-    return 0
+    return serve_cli(FaultProxy(args.upstream_port, port=args.port, faults=faults),
+                     f"faultproxy: {LOOPBACK}:{{port}} -> {LOOPBACK}:{args.upstream_port}",
+                     args.duration)
 
 
 if __name__ == "__main__":

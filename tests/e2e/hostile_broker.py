@@ -46,13 +46,9 @@ import threading
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Callable, Dict, List, Optional, Tuple, Union
+from typing import Dict, List, Optional, Tuple, Union
 
-REPO_ROOT = Path(__file__).resolve().parents[2]
-DEFAULT_PKI_DIR = REPO_ROOT / "certs" / "generated"
-LOOPBACK = "127.0.0.1"
-
-PathLike = Union[str, "Path"]
+from broker import DEFAULT_PKI_DIR, LOOPBACK, PathLike, serve_cli
 
 PACKET_NAMES = {
     1: "CONNECT", 2: "CONNACK", 3: "PUBLISH", 4: "PUBACK", 5: "PUBREC", 6: "PUBREL",
@@ -859,16 +855,9 @@ def main(argv: Optional[List[str]] = None) -> int:
             exp = f" -> {c.step}: {c.error}" if c.error else ""
             print(f"{c.name:26} {c.description}{exp}")
         return 0
-    with HostileBroker(args.pki, args.case, args.port, hold_s=args.hold) as hb:
-        print(hb.port, flush=True)
-        print(f"hostile_broker: case {args.case} on {LOOPBACK}:{hb.port} for {args.duration} s",
-              file=sys.stderr)
-        try:
-            time.sleep(args.duration)
-        except KeyboardInterrupt:
-            pass
-    print(hb.report(), file=sys.stderr)
-    return 0
+    return serve_cli(HostileBroker(args.pki, args.case, args.port, hold_s=args.hold),
+                     f"hostile_broker: case {args.case} on {LOOPBACK}:{{port}} for "
+                     f"{args.duration} s", args.duration)
 
 
 if __name__ == "__main__":

@@ -13,9 +13,8 @@ import pytest
 from hostile_broker import (BIG_PAYLOAD_LEN, CASES, HostileBroker, ack, mqtt_str, packet,
                             parse_packet, u16)
 from hostile_broker import MqttTlsClient as MiniClient
-
 from hostile_broker import SELFTEST_CLIENT_ID as CLIENT_ID
-TOPIC = f"{CLIENT_ID}/example/topic"
+from hostile_broker import SELFTEST_TOPIC as TOPIC
 
 
 def start(pki: Path, case: str, **kw: object) -> HostileBroker:
@@ -27,7 +26,7 @@ def wait_closed(hb: HostileBroker, n: int = 1) -> None:
     hb.wait_closed(n, timeout=10)
 
 
-def test_good_broker_answers_like_mosquitto(pki: Path) -> None:
+def test_good_broker_answers_like_mosquitto(pki: Path, client_id: str) -> None:
     with start(pki, "good") as hb:
         c = MiniClient(pki, hb.port)
         c.connect()
@@ -54,7 +53,7 @@ def test_good_broker_answers_like_mosquitto(pki: Path) -> None:
         assert conn.packet_types() == ["CONNECT", "SUBSCRIBE", "PUBLISH", "PUBACK",
                                        "UNSUBSCRIBE", "PINGREQ", "DISCONNECT"]
         assert conn.connect["client_id"] == CLIENT_ID and conn.connect["clean_session"] is True
-        assert conn.peer_cn == "freertos-rust-demo"
+        assert conn.peer_cn == client_id  # client.crt's CN
         assert conn.closed_by == "client"
         assert conn.accepted_at <= conn.tls_at <= conn.closed_at
 
