@@ -4,7 +4,7 @@ broker to), sends nothing it should not, and the next connection follows the ann
 (the pause between iterations; for a TLS failure, the full-jitter backoff). A table of cases and
 outcomes is printed at the end of the run.
 
-The image is built once (2 iterations, fast timings; see hostile_image.TIMINGS) for one loopback
+The image is built once (2 iterations, fast timings; see demo_image.TIMINGS) for one loopback
 port; each case puts a HostileBroker on that port.
 """
 
@@ -17,11 +17,9 @@ from typing import List
 import pytest
 
 from hostile_broker import CASES, HostileBroker
-from hostile_image import (ITERATION_PAUSE_MS, TIMINGS, build_image, check_jitter,
-                           check_schedule, fmt_s, image_port, logged_pauses_ms, outcome_table,
-                           requires_image, retry_delays_ms, run_image)
-
-pytestmark = requires_image
+from demo_image import (ITERATION_PAUSE_MS, TIMINGS, build_image, check_jitter, check_schedule,
+                        fmt_s, image_port, logged_pauses_ms, outcome_table, retry_delays_ms,
+                        run_image)
 
 ITERATIONS = 2
 # After its misbehaviour the broker keeps the connection open this long; the client must close

@@ -7,9 +7,10 @@ The firmware reaches the broker as "localhost", which lwIP's local host list
 resolves to 10.0.2.2; QEMU's user network forwards that to the host's
 127.0.0.1. The demo's status leaves QEMU as its exit code (semihosting).
 
-Images are built once per credentials variant, for one loopback port chosen
-at session start; each test starts its own broker on that port and stops it
-by PID. Every build and every QEMU run has its own timeout.
+Images come from demo_image.build_image (kind "qemu"), once per credentials
+variant, for the one loopback port of the test process; each test starts its own
+broker on that port and stops it by PID. Every build and every QEMU run has its
+own timeout.
 """
 
 import os
@@ -17,15 +18,13 @@ import re
 import shutil
 import subprocess
 import sys
-from pathlib import Path
 
 import pytest
 
-from broker import Broker, Observer, free_port
+from broker import Broker, Observer
+from demo_image import (BUILD_ROOT, REPO, assert_logged, build_image, check_jitter, image_port,
+                        retry_delays_ms, run_image)
 
-REPO = Path(__file__).resolve().parents[2]
-BUILD_ROOT = REPO / "build" / "e2e-qemu"
-BUILD_TIMEOUT = 900   # seconds, per image (cold cargo + C builds)
 RUN_TIMEOUT = 120     # seconds, per QEMU run
 TOOL_TIMEOUT = 1200   # seconds, tools/demo-qemu (build + run)
 HEAP_TARGET = 40 * 1024
@@ -60,73 +59,38 @@ def tools_present():
 
 
 @pytest.fixture(scope="session")
-def qemu_port():
-    return free_port()
-
-
-@pytest.fixture(scope="session")
-def firmware(pki, qemu_port, tools_present):
-    """firmware(header, iterations, **defs) -> (elf, map) of a built image (cached)."""
-    built = {}
-
-    def build(header="demo_credentials.h", iterations=2, **extra):
-        key = (header, iterations, tuple(sorted(extra.items())))
-        if key in built:
-            return built[key]
-        bdir = BUILD_ROOT / f"{Path(header).stem}-{iterations}-{len(built)}"
-        defs = dict(FAST)
-        defs.update(extra)
-        defs.update({
-            "DEMO_USE_RUST_TASK": "ON",
-            "DEMO_MQTT_BROKER_ENDPOINT": "localhost",
-            "DEMO_MQTT_BROKER_PORT": str(qemu_port),
-            "DEMO_ALLOW_ANY_BROKER_PORT": "1",
-            "DEMO_CREDENTIALS_DIR": str(pki),
-            "DEMO_CREDENTIALS_HEADER": header,
-            "DEMO_ITERATIONS": str(iterations),
-            "RUST_COMPONENT_TARGET_DIR": str(BUILD_ROOT / "cargo"),
-        })
-        cmd = ["cmake", "-S", str(REPO / "demos" / "qemu-mps2-an385"), "-B", str(bdir)]
-        cmd += [f"-D{k}={v}" for k, v in defs.items()]
-        r = subprocess.run(cmd, capture_output=True, text=True, timeout=300)
-        assert r.returncode == 0, r.stdout[-4000:] + r.stderr[-4000:]
-        r = subprocess.run(["cmake", "--build", str(bdir), "-j", str(os.cpu_count() or 2)],
-                           capture_output=True, text=True, timeout=BUILD_TIMEOUT)
-        assert r.returncode == 0, r.stdout[-6000:] + r.stderr[-6000:]
-        built[key] = (bdir / "mqtt_demo_an385.elf", bdir / "mqtt_demo_an385.map")
-        return built[key]
+def firmware(pki, tools_present):
+    """firmware(header, iterations) -> (elf, map) of a built image (cached)."""
+    def build(header=None, iterations=2):
+        extra = {"DEMO_CREDENTIALS_HEADER": header} if header else {}
+        elf = build_image(pki, image_port(), iterations, kind="qemu", timings=FAST, **extra)
+        return elf, elf.with_suffix(".map")
 
     return build
 
 
 def run(elf, timeout=RUN_TIMEOUT):
     """Runs the image; returns (QEMU's exit code = the demo's status, UART log)."""
-    r = subprocess.run(qemu_cmd(elf), stdin=subprocess.DEVNULL, capture_output=True,
-                       text=True, timeout=timeout)
-    return r.returncode, r.stdout + r.stderr
-
-
-def retries(log):
-    """(attempt, of, delay ms) of every backoff the demo logged, in order."""
-    return [tuple(int(x) for x in m)
-            for m in re.findall(r"retry (\d+) of (\d+) in (\d+) ms", log)]
+    r = run_image(qemu_cmd(elf), timeout=timeout)
+    return r.rc, r.log
 
 
 def test_demo_completes_on_the_cortex_m3_and_the_broker_sees_the_certificate_cn(
-        firmware, pki, client_id, qemu_port):
+        firmware, pki, client_id):
     elf, _ = firmware()
+    port = image_port()
     topic = f"{client_id}/example/topic"
-    with Broker(pki, port=qemu_port) as broker:
+    with Broker(pki, port=port) as broker:
         with Observer(pki, broker.port, topic=topic) as observer:
             rc, log = run(elf)
             assert rc == 0, log
-            for pattern in [
+            assert_logged(log, [
                 r"FreeRTOS V11\.2\.0, heap 40960 bytes; Rust MQTT demo",
                 r"LAN9118: id 0x0118",
                 r"DHCP lease 10\.0\.2\.15 .*gateway 10\.0\.2\.2",
                 r'local host list: "localhost" is 10\.0\.2\.2',
                 r"NO hardware RNG.*NOT production-grade",
-                rf"TLS established with localhost:{qemu_port}: TLSv1\.2, "
+                rf"TLS established with localhost:{port}: TLSv1\.2, "
                 r"TLS-ECDHE-ECDSA-\S+, handshake \d+ ticks",
                 r"CONNACK: connection accepted",
                 rf"subscribed to {re.escape(topic)}, granted QoS 1",
@@ -137,11 +101,10 @@ def test_demo_completes_on_the_cortex_m3_and_the_broker_sees_the_certificate_cn(
                 r"iteration 1 succeeded",
                 r"iteration 2 succeeded",
                 r"exit code 0",
-            ]:
-                assert re.search(pattern, log), f"missing /{pattern}/ in:\n{log}"
-            observer.wait_for_message(r"Hello World!", timeout=5)
-            got = [m for m in observer.messages() if "Hello World!" in m]
-            assert len(got) >= 2 * int(FAST["DEMO_PUBLISH_COUNT"]), got
+            ])
+            # 2 iterations x DEMO_PUBLISH_COUNT reached the broker.
+            observer.wait_for_count(r"Hello World!$", 2 * int(FAST["DEMO_PUBLISH_COUNT"]),
+                                    timeout=5)
         # Mutual TLS: the broker took the client's identity from its certificate.
         broker.wait_for_log(
             rf"New client connected from 127\.0\.0\.1:\d+ as {re.escape(client_id)} "
@@ -160,9 +123,9 @@ def test_demo_completes_on_the_cortex_m3_and_the_broker_sees_the_certificate_cn(
 
 
 def test_an_image_built_with_another_root_ca_fails_verification_and_exits_non_zero(
-        firmware, pki, qemu_port):
+        firmware, pki):
     elf, _ = firmware("demo_credentials_other_ca.h", iterations=1)
-    with Broker(pki, port=qemu_port) as broker:
+    with Broker(pki, port=image_port()) as broker:
         rc, log = run(elf)
         assert rc not in (0, 124), log
         # The cause, in words, once per attempt.
@@ -172,13 +135,11 @@ def test_an_image_built_with_another_root_ca_fails_verification_and_exits_non_ze
         attempts = int(FAST["DEMO_RETRY_MAX_ATTEMPTS"])
         assert len(failures) == attempts + 1, log
         # Retried with full-jitter backoff: each delay within its doubling ceiling.
-        seen = retries(log)
-        assert [a for a, _, _ in seen] == list(range(1, attempts + 1)), log
-        ceiling = int(FAST["DEMO_RETRY_BACKOFF_BASE_MS"])
-        cap = int(FAST["DEMO_RETRY_MAX_BACKOFF_DELAY_MS"])
-        for _, _, delay in seen:
-            assert 0 <= delay <= ceiling, (seen, log)
-            ceiling = min(ceiling * 2, cap)
+        seen = retry_delays_ms(log)
+        assert [k for k, _ in seen] == list(range(1, attempts + 1)), log
+        jitter = check_jitter(seen, int(FAST["DEMO_RETRY_BACKOFF_BASE_MS"]),
+                              int(FAST["DEMO_RETRY_MAX_BACKOFF_DELAY_MS"]))
+        assert jitter is None, jitter + "\n" + log
         assert re.search(r"iteration 1 failed", log), log
         assert re.search(rf"exit code {rc}\b", log), log
         assert "New client connected" not in broker.log_text(), broker.log_text()[-2000:]
@@ -199,7 +160,8 @@ def test_footprint_fits_the_flash_budget_and_is_reported_by_component(firmware):
 
 def test_tools_demo_qemu_runs_the_demo_and_returns_its_status(tools_present):
     env = dict(os.environ, DEMO_ITERATIONS="1", DEMO_PUBLISH_DELAY_MS="100",
-               DEMO_BUILD_DIR=str(BUILD_ROOT / "tool"), DEMO_QEMU_TIMEOUT=str(RUN_TIMEOUT),
+               DEMO_BUILD_DIR=str(BUILD_ROOT / "demo-qemu-tool"),
+               DEMO_QEMU_TIMEOUT=str(RUN_TIMEOUT),
                DEMO_RUST_TARGET_DIR=str(BUILD_ROOT / "cargo"))
     r = subprocess.run([str(REPO / "tools" / "demo-qemu")], stdin=subprocess.DEVNULL,
                        capture_output=True, text=True, timeout=TOOL_TIMEOUT, env=env)

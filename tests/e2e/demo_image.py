@@ -1,32 +1,39 @@
-"""Helpers for the hostile-network tests that drive the FreeRTOS POSIX image (test_hostile_*.py):
-building the image for a fixed loopback port, running it, reading its log, checking the
-reconnect schedule against connection times, and the outcome tables printed at the end of the
-pytest run (a plugin registered at run time, so no conftest change is needed).
+"""Building and running the demo images for the end-to-end tests, one builder for all of them:
+the FreeRTOS POSIX image (test_posix_demo.py, test_hostile_*.py, tools/soak) and the Cortex-M3
+firmware for QEMU (test_qemu_demo.py). Also: reading the demo's log, checking the reconnect
+schedule against connection times, and the outcome tables printed at the end of the pytest run (a
+plugin registered at run time, so no conftest change is needed).
+
+Every image is built for one loopback port per process (image_port(): it is compiled in), once per
+configuration. A configuration's build tree is named by a hash of its settings without the port,
+so a later run reuses it (a new port only reconfigures); all trees share one cargo target dir, so
+the Rust dependencies compile once. Builds hold a lock on build/e2e, and each process runs private
+copies of its images (build/e2e/run-<pid>, removed at exit), so test runs started at the same
+time in one work tree do not run each other's images.
 """
 
 from __future__ import annotations
 
+import atexit
+import fcntl
+import hashlib
 import os
 import re
+import shutil
 import subprocess
 import time
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Dict, List, Optional, Sequence, Tuple
+from typing import Dict, Iterable, List, Mapping, Optional, Sequence, Tuple, Union
 
 import pytest
 
 from broker import free_port
 
 REPO = Path(__file__).resolve().parents[2]
-BUILD_ROOT = REPO / "build" / "e2e-hostile"
-DEMO_HEADER = REPO / "rust-component" / "include" / "mqtt_demo.h"
+BUILD_ROOT = REPO / "build" / "e2e"
 
-SKIP_REASON = ("the POSIX image with the Rust demo task is not there yet: "
-               "rust-component/include/mqtt_demo.h does not exist")
-requires_image = pytest.mark.skipif(not DEMO_HEADER.exists(), reason=SKIP_REASON)
-
-BUILD_TIMEOUT_S = 900
+BUILD_TIMEOUT_S = 900  # per image (cold cargo + C builds)
 RUN_TIMEOUT_S = 120
 
 # Fast timings; the logic is the reference demo's.
@@ -42,6 +49,12 @@ TIMINGS: Dict[str, str] = {
     "DEMO_CONNACK_RECV_TIMEOUT_MS": "1000",
 }
 
+# source dir under demos/, the image file in its build tree
+IMAGES = {
+    "posix": ("posix", "mqtt_demo_posix"),
+    "qemu": ("qemu-mps2-an385", "mqtt_demo_an385.elf"),
+}
+
 _port: Optional[int] = None
 _built: Dict[Tuple, Path] = {}
 
@@ -55,35 +68,62 @@ def image_port() -> int:
     return _port
 
 
-def build_image(pki: Path, port: int, iterations: int = 2, **overrides: str) -> Path:
-    """Build (once per configuration) the POSIX image with the Rust demo task; its path."""
-    defs = dict(TIMINGS)
+def build_image(pki: Path, port: int, iterations: int = 2, *, kind: str = "posix",
+                timings: Mapping[str, str] = TIMINGS, **overrides: str) -> Path:
+    """Build (once per configuration) the demo image with the Rust demo task; its path.
+
+    kind: "posix" (the executable) or "qemu" (the ELF; the link map is beside it, .map).
+    overrides: DEMO_<NAME> cache variables (demos/common), e.g. DEMO_CLEAN_SESSION="0" or
+    DEMO_CREDENTIALS_HEADER="demo_credentials_other_ca.h".
+    """
+    source, image = IMAGES[kind]
+    defs = dict(timings)
     defs.update({k: str(v) for k, v in overrides.items()})
     defs.update({
         "DEMO_USE_RUST_TASK": "ON",
         "DEMO_MQTT_BROKER_ENDPOINT": "localhost",
-        "DEMO_MQTT_BROKER_PORT": str(port),
         "DEMO_ALLOW_ANY_BROKER_PORT": "1",
         "DEMO_CREDENTIALS_DIR": str(pki),
         "DEMO_ITERATIONS": str(iterations),
         "RUST_COMPONENT_TARGET_DIR": str(BUILD_ROOT / "cargo"),
     })
-    key = tuple(sorted(defs.items()))
+    config = (kind,) + tuple(sorted(defs.items()))
+    key = config + (port,)
     if key in _built:
         return _built[key]
-    bdir = BUILD_ROOT / f"image-{len(_built)}-{os.getpid()}"
-    cmd = ["cmake", "-S", str(REPO / "demos" / "posix"), "-B", str(bdir)]
+    defs["DEMO_MQTT_BROKER_PORT"] = str(port)
+    name = f"{kind}-{hashlib.sha1(repr(config).encode()).hexdigest()[:10]}"
+    bdir = BUILD_ROOT / name
+    cmd = ["cmake", "-S", str(REPO / "demos" / source), "-B", str(bdir)]
     cmd += [f"-D{k}={v}" for k, v in defs.items()]
-    r = subprocess.run(cmd, capture_output=True, text=True, timeout=300,
-                       stdin=subprocess.DEVNULL)
-    assert r.returncode == 0, r.stdout[-4000:] + r.stderr[-4000:]
-    r = subprocess.run(["cmake", "--build", str(bdir), "-j", str(os.cpu_count() or 2)],
-                       capture_output=True, text=True, timeout=BUILD_TIMEOUT_S,
-                       stdin=subprocess.DEVNULL)
-    assert r.returncode == 0, r.stdout[-4000:] + r.stderr[-4000:]
-    exe = bdir / "mqtt_demo_posix"
-    _built[key] = exe
-    return exe
+    BUILD_ROOT.mkdir(parents=True, exist_ok=True)
+    with open(BUILD_ROOT / ".lock", "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)  # the trees and the cargo dir: one build at a time
+        for c, timeout in ((cmd, 300), (["cmake", "--build", str(bdir), "-j",
+                                         str(os.cpu_count() or 2)], BUILD_TIMEOUT_S)):
+            r = subprocess.run(c, capture_output=True, text=True, timeout=timeout,
+                               stdin=subprocess.DEVNULL)
+            assert r.returncode == 0, r.stdout[-4000:] + r.stderr[-4000:]
+        out = _run_dir() / f"{name}-{port}"
+        out.mkdir(exist_ok=True)
+        for f in (bdir / image, (bdir / image).with_suffix(".map")):
+            if f.exists():
+                shutil.copy2(f, out / f.name)
+    _built[key] = out / image
+    return _built[key]
+
+
+_runs: Dict[int, Path] = {}
+
+
+def _run_dir() -> Path:
+    """This process's directory for its image copies (removed at exit)."""
+    pid = os.getpid()
+    if pid not in _runs:
+        _runs[pid] = BUILD_ROOT / f"run-{pid}"
+        _runs[pid].mkdir(parents=True, exist_ok=True)
+        atexit.register(shutil.rmtree, _runs[pid], True)
+    return _runs[pid]
 
 
 @dataclass
@@ -94,16 +134,25 @@ class Run:
     ended: float
 
 
-def run_image(exe: Path, timeout: float = RUN_TIMEOUT_S) -> Run:
+def run_image(cmd: Union[Path, Sequence[str]], timeout: float = RUN_TIMEOUT_S) -> Run:
+    """Run an image (a path, or a whole command such as QEMU's) to its end; a hang fails the
+    test with the log tail."""
+    argv = [str(cmd)] if isinstance(cmd, Path) else [str(c) for c in cmd]
     t0 = time.monotonic()
     try:
-        r = subprocess.run([str(exe)], capture_output=True, text=True, timeout=timeout,
+        r = subprocess.run(argv, capture_output=True, text=True, timeout=timeout,
                            stdin=subprocess.DEVNULL)
     except subprocess.TimeoutExpired as e:
         out = (e.stdout or b"").decode(errors="replace") if isinstance(e.stdout, bytes) \
             else (e.stdout or "")
         pytest.fail(f"image hung: no exit within {timeout} s; log tail:\n{out[-4000:]}")
     return Run(r.returncode, r.stdout + r.stderr, t0, time.monotonic())
+
+
+def assert_logged(log: str, patterns: Iterable[str]) -> None:
+    """Every regex in patterns matches somewhere in the log."""
+    for pattern in patterns:
+        assert re.search(pattern, log), f"missing /{pattern}/ in:\n{log}"
 
 
 # The demo's words for a pause before the next connection: a TLS connect retry with its
