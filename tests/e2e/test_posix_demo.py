@@ -7,14 +7,16 @@ port; each test starts its own broker on that port (with the server
 certificate the case needs) and stops it by PID.
 """
 
+import os
 import re
+import subprocess
 import time
 
 import pytest
 
 from broker import Broker, Observer
-from demo_image import (TIMINGS, assert_logged, build_image, check_jitter, image_port,
-                        retry_delays_ms, run_image)
+from demo_image import (BUILD_ROOT, REPO, TIMINGS, assert_logged, build_image, check_jitter,
+                        image_port, retry_delays_ms, run_image)
 
 PUBLISHES = int(TIMINGS["DEMO_PUBLISH_COUNT"])
 ATTEMPTS = int(TIMINGS["DEMO_RETRY_MAX_ATTEMPTS"])
@@ -102,3 +104,16 @@ def test_broker_up_late_backoff_then_success(pki):
         assert jitter is None, jitter + "\n" + run.log
         assert re.search(r"iteration 1 succeeded", run.log), run.log
         broker.wait_for_log(r"New client connected", timeout=5)
+
+
+def test_tools_demo_runs_the_demo_and_returns_its_status():
+    """The README's first command: PKI, broker, build, 2 iterations, broker stopped, status."""
+    env = dict(os.environ, DEMO_PUBLISH_DELAY_MS="100", DEMO_ITERATION_DELAY_MS="300",
+               DEMO_BUILD_DIR=str(BUILD_ROOT / "demo-posix-tool"),
+               DEMO_RUST_TARGET_DIR=str(BUILD_ROOT / "cargo"))
+    r = subprocess.run([str(REPO / "tools" / "demo")], stdin=subprocess.DEVNULL,
+                       capture_output=True, text=True, timeout=1200, env=env)
+    out = r.stdout + r.stderr
+    assert r.returncode == 0, out
+    assert_logged(out, [r"demo finished: 2 of 2 iterations succeeded", r"demo: exit status 0",
+                        r"stopped mosquitto PID \d+"])
