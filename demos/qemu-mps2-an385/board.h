@@ -63,7 +63,7 @@ void board_exit(int code) __attribute__((noreturn));
 /**
  * board_raw_write() - write @len bytes straight to UART0, polled, no lock.
  * For the fault handler and fatal paths only; everything else logs through
- * DemoLog_Write() (c-shim/src/log_sink_mps2_an385.c).
+ * DemoLog_Write() (demos/mps2/log_sink_mps2.c).
  */
 void board_raw_write(const char *buf, unsigned int len);
 

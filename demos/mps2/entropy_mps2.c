@@ -1,11 +1,12 @@
 // SPDX-License-Identifier: MIT OR Apache-2.0
 /*
- * entropy_mps2_an385.c - demo_entropy_poll() for the ARM MPS2 AN385 board
- * (Cortex-M3) as QEMU emulates it.
+ * entropy_mps2.c - demo_entropy_poll() for the ARM MPS2 boards as QEMU
+ * emulates them (AN385 Cortex-M3, AN386 Cortex-M4F: same timers, same
+ * LAN9118).
  *
  *   *** NOT PRODUCTION-GRADE ENTROPY ***
  *
- * The AN385 has no hardware random number generator. This file seeds the
+ * The MPS2 boards have no hardware random number generator. This file seeds the
  * PKCS#11 module's CTR_DRBG from what the board offers: the low bits of two
  * free-running counters (SysTick's current value, 25 MHz, and the LAN9118's
  * FREE_RUN counter, 25 MHz), sampled with data-dependent delays. Under QEMU
@@ -32,7 +33,7 @@
 #include "task.h"
 
 #include "demo_entropy.h"
-#include "shim_log.h"
+#include "demo_log.h"
 
 #define SYST_CVR   (*(volatile uint32_t *)0xE000E018UL)
 #define LAN9118_FREE_RUN (*(volatile uint32_t *)0x4020009CUL)
@@ -43,7 +44,7 @@
 /*
  * board_trng_read() - THE HOOK A REAL BOARD FILLS IN: read @len bytes from
  * the hardware TRNG into @buf. Return 0 on success, -1 if there is no TRNG
- * or it failed. The AN385 has none.
+ * or it failed. The MPS2 boards have none.
  */
 static int board_trng_read(unsigned char *buf, size_t len)
 {
@@ -84,7 +85,8 @@ int demo_entropy_poll(void *data, unsigned char *output, size_t len,
 
 	(void)data;
 	if (!output || !olen) {
-		LogError("entropy: output or length pointer is NULL");
+		DemoLog_Printf(DEMO_LOG_ERROR,
+			       "entropy: output or length pointer is NULL");
 		return MBEDTLS_ERR_ENTROPY_SOURCE_FAILED;
 	}
 	*olen = 0;
@@ -96,11 +98,12 @@ int demo_entropy_poll(void *data, unsigned char *output, size_t len,
 
 	if (!warned) {
 		warned = true;
-		LogWarn("entropy: the mps2-an385 board has NO hardware RNG: the "
-			"DRBG is seeded from timer jitter (SysTick, LAN9118 "
-			"FREE_RUN). NOT production-grade, predictable by an "
-			"attacker; a real board reads its TRNG in "
-			"board_trng_read() (c-shim/src/entropy_mps2_an385.c)");
+		DemoLog_Printf(DEMO_LOG_WARN, "entropy: the MPS2 board has NO "
+			       "hardware RNG: the DRBG is seeded from timer "
+			       "jitter (SysTick, LAN9118 FREE_RUN). NOT "
+			       "production-grade, predictable by an attacker; a "
+			       "real board reads its TRNG in board_trng_read() "
+			       "(demos/mps2/entropy_mps2.c)");
 	}
 	mix ^= (uint32_t)xTaskGetTickCount();
 	for (i = 0; i < len; i++)

@@ -1,10 +1,10 @@
 // SPDX-License-Identifier: MIT OR Apache-2.0
 /*
- * log_sink_mps2_an385.c - DemoLog_Write() on UART0 of the ARM MPS2 AN385
- * board (CMSDK APB UART at 0x40004000), polled transmit.
+ * log_sink_mps2.c - DemoLog_Write() on UART0 of the ARM MPS2 boards
+ * (AN385, AN386: CMSDK APB UART at 0x40004000), polled transmit.
  *
  * The UART is enabled on first use. Each line is built in a static buffer
- * by DemoLog_FormatLine() (log_format.c) and written out with the
+ * by DemoLog_FormatLine() (c-shim/src/log_format.c) and written out with the
  * scheduler suspended, so lines from several tasks never interleave while
  * interrupts (the Ethernet receive ISR) keep running.
  * Before the scheduler starts there is only one thread of execution and no

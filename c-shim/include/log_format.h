@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: MIT OR Apache-2.0 */
 /*
- * log_format.h - the log line format shared by the log sinks (private to
- * c-shim; the sinks are src/log_sink_<platform or board>.c).
+ * log_format.h - the log line format every DemoLog_Write() sink writes:
+ * c-shim's src/log_sink_posix.c and the boards' own sinks under demos/
+ * (e.g. demos/mps2/log_sink_mps2.c).
  */
 #ifndef LOG_FORMAT_H
 #define LOG_FORMAT_H
