@@ -34,7 +34,8 @@
  * image's process exit codes, plus the board's own:
  *   0        the demo returned 0 (all iterations succeeded)
  *   1..100   the demo's own non-zero status (others map to 100)
- *   101      configASSERT or LWIP_ASSERT failed
+ *   101      configASSERT failed, or LWIP_ASSERT (debug builds only:
+ *            release builds define LWIP_NOASSERT)
  *   102      (unused: a failed pvPortMalloc is logged and reported to its
  *            caller, which fails its own way)
  *   103      task stack overflow

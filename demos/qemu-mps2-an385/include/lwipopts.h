@@ -25,8 +25,12 @@
 #define LWIP_NETCONN_SEM_PER_THREAD     0
 #define LWIP_TIMERS                     1
 
-/* Core-locking checks of the FreeRTOS port: every raw API call made
- * outside the tcpip thread without LOCK_TCPIP_CORE() asserts. */
+/* Core-locking checks of the FreeRTOS port (debug builds, see LWIP_NOASSERT
+ * below): every raw API call made outside the tcpip thread without
+ * LOCK_TCPIP_CORE() asserts. */
+#ifdef NDEBUG
+#define LWIP_FREERTOS_CHECK_CORE_LOCKING 0
+#else
 #define LWIP_FREERTOS_CHECK_CORE_LOCKING 1
 #if !defined(__ASSEMBLER__)
 void sys_check_core_locking(void);
@@ -38,6 +42,7 @@ void sys_unlock_tcpip_core(void);
 #define LWIP_MARK_TCPIP_THREAD()        sys_mark_tcpip_thread()
 #define LOCK_TCPIP_CORE()               sys_lock_tcpip_core()
 #define UNLOCK_TCPIP_CORE()             sys_unlock_tcpip_core()
+#endif
 
 /* The tcpip thread: stack in bytes (the port divides by the word size),
  * just below the FreeRTOS timer task. Its high-water mark is logged. */
@@ -158,6 +163,14 @@ unsigned int board_rand(void);
 
 #define LWIP_STATS                      0
 #define LWIP_STATS_DISPLAY              0
-/* LWIP_DEBUG stays off; asserts stay on (arch/cc.h reports and exits). */
+/*
+ * LWIP_DEBUG stays off. LWIP_ASSERT is on in debug builds (arch/cc.h
+ * reports and exits) and off in release builds (NDEBUG: CMake's Release,
+ * RelWithDebInfo, MinSizeRel; the Make firmware's default): the assertion
+ * texts and file names are ~14 KB of flash. configASSERT stays on.
+ */
+#ifdef NDEBUG
+#define LWIP_NOASSERT
+#endif
 
 #endif /* LWIPOPTS_H */
