@@ -17,7 +17,7 @@
 //!
 //! The engine uses no `unsafe` and no `core::fmt`; logging belongs to the
 //! layers above it.
-#![cfg_attr(not(test), no_std)]
+#![cfg_attr(not(any(test, feature = "std")), no_std)]
 #![deny(unsafe_code)]
 
 pub mod backoff;
@@ -51,7 +51,7 @@ mod tests;
 
 /// A panic can only come from a bug (no input reaches one); stop here rather
 /// than unwind through C frames.
-#[cfg(all(not(test), not(feature = "freertos")))]
+#[cfg(not(any(test, feature = "std", feature = "freertos")))]
 #[panic_handler]
 fn panic(_info: &core::panic::PanicInfo<'_>) -> ! {
     loop {
@@ -61,7 +61,7 @@ fn panic(_info: &core::panic::PanicInfo<'_>) -> ! {
 
 /// `panic = "abort"` still needs this symbol when the staticlib is built for
 /// a hosted target (the FreeRTOS POSIX simulator); it is never called.
-#[cfg(all(not(test), not(target_os = "none")))]
+#[cfg(not(any(test, feature = "std", target_os = "none")))]
 #[allow(unsafe_code)]
 // SAFETY: defines a symbol the toolchain expects on hosted targets; it takes
 // no arguments, touches nothing, and is unreachable with panic = "abort".
