@@ -86,6 +86,8 @@ static const BaseType_t demo_rs_scheduler_running = taskSCHEDULER_RUNNING;
         "xTaskCreate",
         "vTaskDelete",
         "vTaskSuspend",
+        "vTaskSuspendAll",
+        "xTaskResumeAll",
         "xTaskGetSchedulerState",
         "uxTaskGetStackHighWaterMark",
         "xPortGetFreeHeapSize",

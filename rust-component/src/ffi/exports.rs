@@ -6,7 +6,7 @@ use core::cell::UnsafeCell;
 use core::ffi::c_void;
 use core::mem::MaybeUninit;
 use core::ptr;
-use core::sync::atomic::{AtomicBool, Ordering};
+use core::sync::atomic::{compiler_fence, AtomicBool, Ordering};
 
 use super::config;
 use super::platform::{DemoLog, FreeRtosStats, Pkcs11Random, Ticks, TlsNetwork, TlsSlot};
@@ -33,6 +33,9 @@ unsafe impl Sync for StaticCell {}
 /// All zeroes: a valid value for every field (integers, NULL pointers, the
 /// C structs before their first connect). Lives in .bss.
 static STATICS: StaticCell = StaticCell(UnsafeCell::new(MaybeUninit::zeroed()));
+/// Set while a run holds [`STATICS`]. Only loaded and stored (Cortex-M0/M0+,
+/// `thumbv6m-none-eabi`, has no compare-and-swap), always with the
+/// scheduler suspended, so no other task runs between the test and the set.
 static BUSY: AtomicBool = AtomicBool::new(false);
 
 /// Exclusive use of [`STATICS`] for one run; released on drop.
@@ -40,8 +43,22 @@ struct Claim(&'static mut Statics);
 
 impl Claim {
     fn take() -> Option<Claim> {
-        BUSY.compare_exchange(false, true, Ordering::Acquire, Ordering::Relaxed)
-            .ok()?;
+        // SAFETY: plain kernel calls from a task (mqtt_demo_run's contract);
+        // every suspend is matched by the resume below.
+        unsafe { sys::vTaskSuspendAll() };
+        // The kernel calls cannot see BUSY: keep its accesses between them.
+        compiler_fence(Ordering::SeqCst);
+        let free = !BUSY.load(Ordering::Relaxed);
+        if free {
+            BUSY.store(true, Ordering::Relaxed);
+        }
+        compiler_fence(Ordering::SeqCst);
+        // SAFETY: as above; the return value (whether resuming yielded) is
+        // not needed.
+        unsafe { sys::xTaskResumeAll() };
+        if !free {
+            return None;
+        }
         // SAFETY: BUSY was false and is now ours, so no other reference to
         // STATICS exists until this claim is dropped; all-zero bytes are a
         // valid `Statics` (see STATICS).

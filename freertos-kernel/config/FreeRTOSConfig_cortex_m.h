@@ -1,0 +1,105 @@
+/*
+ * FreeRTOSConfig_cortex_m.h - what this repository's Cortex-M configs share
+ * (ARM_CM0, ARM_CM3, ARM_CM4F, ARM_CM33_NTZ ports of FreeRTOS V11.2.0):
+ * scheduler, heap, hooks, interrupt priorities, the handler names and
+ * configASSERT. Included at the end of each config/arm_<core>/
+ * FreeRTOSConfig.h, which first defines what depends on the chip:
+ *
+ *   configCPU_CLOCK_HZ   the core clock (SysTick runs from it)
+ *   configPRIO_BITS      NVIC priority bits the chip implements
+ *
+ * and may define, before including this file, any value below that is
+ * guarded by #ifndef (e.g. configTOTAL_HEAP_SIZE, or
+ * configUSE_PORT_OPTIMISED_TASK_SELECTION 0 on ARMv6-M, which has no CLZ).
+ *
+ * The image must provide:
+ *   vDemoAssertCalled()           configASSERT failure (print, then stop)
+ *   vApplicationMallocFailedHook()
+ *   vApplicationStackOverflowHook()
+ * and a vector table whose SVCall, PendSV and SysTick entries are SVC_Handler,
+ * PendSV_Handler and SysTick_Handler: the port's handlers are renamed to those
+ * CMSIS names below, because the V11 ports assert (configCHECK_HANDLER_INSTALLATION)
+ * that the vectors point straight at its handlers, not at wrappers.
+ */
+#ifndef FREERTOS_CONFIG_CORTEX_M_H
+#define FREERTOS_CONFIG_CORTEX_M_H
+
+#if !defined(configCPU_CLOCK_HZ) || !defined(configPRIO_BITS)
+#error "define configCPU_CLOCK_HZ and configPRIO_BITS before including FreeRTOSConfig_cortex_m.h"
+#endif
+
+#define configTICK_RATE_HZ                      1000
+
+/* Scheduler. */
+#define configUSE_PREEMPTION                    1
+#define configUSE_TIME_SLICING                  1
+#ifndef configUSE_PORT_OPTIMISED_TASK_SELECTION
+#define configUSE_PORT_OPTIMISED_TASK_SELECTION 1
+#endif
+#define configUSE_TICKLESS_IDLE                 0
+#define configMAX_PRIORITIES                    7
+#define configMINIMAL_STACK_SIZE                128
+#define configMAX_TASK_NAME_LEN                 16
+#define configTICK_TYPE_WIDTH_IN_BITS           TICK_TYPE_WIDTH_32_BITS
+#define configIDLE_SHOULD_YIELD                 1
+#define configNUMBER_OF_CORES                   1
+
+/* Memory: heap_4, 40 KiB by default. mbedTLS with 4096/2048 record buffers
+ * peaks around 13-16 KB per TLS session on 32-bit (P-256 certificates; the
+ * MPS2 images log the figures); the rest holds the task stacks (they come
+ * from this heap on these ports), lwIP's tasks and mailboxes and the MQTT
+ * buffers. The demo logs xPortGetMinimumEverFreeHeapSize(). */
+#define configSUPPORT_STATIC_ALLOCATION         0
+#define configSUPPORT_DYNAMIC_ALLOCATION        1
+#ifndef configTOTAL_HEAP_SIZE
+#define configTOTAL_HEAP_SIZE                   ( ( size_t ) ( 40 * 1024 ) )
+#endif
+#define configAPPLICATION_ALLOCATED_HEAP        0
+
+/* Hooks. */
+#define configUSE_IDLE_HOOK                     0
+#define configUSE_TICK_HOOK                     0
+#define configUSE_MALLOC_FAILED_HOOK            1
+#define configCHECK_FOR_STACK_OVERFLOW          2
+#define configUSE_DAEMON_TASK_STARTUP_HOOK      0
+
+/* Kernel features and optional API functions: the same on every port
+ * (freertos-rust's shim.c, the c-shim and the demos use them). */
+#include "FreeRTOSConfig_common.h"
+
+/* Interrupt priorities (0 = highest). The kernel's own interrupts run at the
+ * lowest level; ISRs that call FreeRTOS "FromISR" APIs (the MPS2 images'
+ * LAN9118 Ethernet on IRQ 13) must use a level numerically >= 5. The
+ * ARMv6-M port (ARM_CM0) has no BASEPRI and masks all interrupts instead. */
+#define configLIBRARY_LOWEST_INTERRUPT_PRIORITY            ( ( 1 << configPRIO_BITS ) - 1 )
+#ifndef configLIBRARY_MAX_SYSCALL_INTERRUPT_PRIORITY
+#define configLIBRARY_MAX_SYSCALL_INTERRUPT_PRIORITY       5
+#endif
+#define configKERNEL_INTERRUPT_PRIORITY \
+    ( configLIBRARY_LOWEST_INTERRUPT_PRIORITY << ( 8 - configPRIO_BITS ) )
+#define configMAX_SYSCALL_INTERRUPT_PRIORITY \
+    ( configLIBRARY_MAX_SYSCALL_INTERRUPT_PRIORITY << ( 8 - configPRIO_BITS ) )
+
+/* Port handlers installed directly in the vector table (CMSIS names; the
+ * ARM_CM0 and ARM_CM33_NTZ ports already use them, the renames are for
+ * ARM_CM3 and ARM_CM4F). */
+#define vPortSVCHandler                         SVC_Handler
+#define xPortPendSVHandler                      PendSV_Handler
+#define xPortSysTickHandler                     SysTick_Handler
+#define configCHECK_HANDLER_INSTALLATION        1
+
+/* configASSERT: mask interrupts and report; the image's vDemoAssertCalled()
+ * says where (the MPS2 images print file/line on UART0 and end QEMU with a
+ * non-zero semihosting exit). */
+#ifndef __ASSEMBLER__
+void vDemoAssertCalled( const char * pcFile, unsigned long ulLine );
+#endif
+#define configASSERT( x )                                  \
+    do {                                                   \
+        if( ( x ) == 0 ) {                                 \
+            taskDISABLE_INTERRUPTS();                      \
+            vDemoAssertCalled( __FILE__, __LINE__ );       \
+        }                                                  \
+    } while( 0 )
+
+#endif /* FREERTOS_CONFIG_CORTEX_M_H */
