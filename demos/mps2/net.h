@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: MIT OR Apache-2.0 */
 /*
- * net.h - network bring-up of the mps2-an385 image: lwIP's tcpip thread,
+ * net.h - network bring-up of the MPS2 images: lwIP's tcpip thread,
  * the LAN9118 interface and a DHCP lease from QEMU's user network.
  */
 #ifndef NET_H

@@ -1,10 +1,12 @@
 // SPDX-License-Identifier: MIT OR Apache-2.0
 /*
- * startup.c - vector table and reset handler of the mps2-an385 image.
+ * startup.c - vector table and reset handler of the MPS2 images (AN385
+ * Cortex-M3, AN386 Cortex-M4).
  *
- * Reset: copy .data from flash, zero .bss, run the constructors in
- * .init_array (none are expected, but linked code may add some), call
- * main().
+ * Reset: with the hard-float ABI, enable the FPU first (it is off out of
+ * reset and compiled code may use its registers anywhere); then copy .data
+ * from flash, zero .bss, run the constructors in .init_array (none are
+ * expected, but linked code may add some), call main().
  *
  * The SVCall, PendSV and SysTick entries are the FreeRTOS port's own
  * handlers, named SVC_Handler, PendSV_Handler and SysTick_Handler by
@@ -34,7 +36,8 @@ void SysTick_Handler(void);
 /* The LAN9118 driver (lan9118.c). */
 void Ethernet_IRQHandler(void);
 
-void Reset_Handler(void) __attribute__((noreturn));
+void Reset_Handler(void) __attribute__((naked, noreturn));
+void reset_c(void) __attribute__((used, noreturn));
 void HardFault_Handler(void) __attribute__((naked, noreturn));
 /* Everything unexpected takes the same path; the report names the vector. */
 void Default_Handler(void)
@@ -100,7 +103,24 @@ const vector_t vector_table[16 + NUM_IRQS] = {
 	Default_Handler,         /* IRQ 31 */
 };
 
+/* No C before the FPU is on: this runs on the reset stack with no frame. */
 void Reset_Handler(void)
+{
+	__asm volatile(
+#if defined(__ARM_FP) && !defined(__SOFTFP__)
+		/* CPACR (0xE000ED88): CP10 and CP11 full access. */
+		"movw r0, #0xED88\n"
+		"movt r0, #0xE000\n"
+		"ldr r1, [r0]\n"
+		"orr r1, r1, #0x00F00000\n"
+		"str r1, [r0]\n"
+		"dsb\n"
+		"isb\n"
+#endif
+		"b reset_c\n");
+}
+
+void reset_c(void)
 {
 	uint32_t *src = __data_load;
 	uint32_t *dst;

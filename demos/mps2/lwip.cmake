@@ -1,5 +1,5 @@
 # lwip.cmake - lwIP 2.2 (from the `lwip` crate) as one static library, `lwip`,
-# for the mps2-an385 image: NO_SYS=0 with lwIP's own FreeRTOS port
+# for the MPS2 images: NO_SYS=0 with lwIP's own FreeRTOS port
 # (contrib/ports/freertos/sys_arch.c), configured by this directory's
 # include/lwipopts.h and include/arch/cc.h.
 #

@@ -1,8 +1,9 @@
 // SPDX-License-Identifier: MIT OR Apache-2.0
 /*
- * main.c - Cortex-M3 image of the MQTT mutual-auth demo for QEMU's
- * mps2-an385 board: FreeRTOS (ARM_CM3 port), lwIP over the LAN9118, the
- * c-shim TLS transport and PKCS#11 module, and the Rust demo task.
+ * main.c - the MQTT mutual-auth demo firmware for QEMU's MPS2 boards
+ * (board.h): FreeRTOS (ARM_CM3 port on the AN385, ARM_CM4F on the AN386),
+ * lwIP over the LAN9118, the c-shim TLS transport and PKCS#11 module, and
+ * the Rust demo task.
  *
  * main() creates one task, "MQTTDemo" (democonfigDEMO_STACKSIZE words,
  * democonfigDEMO_PRIORITY), and starts the scheduler. The task brings the
@@ -93,8 +94,9 @@ int main(void)
 {
 	BaseType_t ok;
 
-	say("main: mps2-an385 (Cortex-M3, %lu MHz), FreeRTOS %s, heap %lu "
+	say("main: %s (%s, %lu MHz), FreeRTOS %s, heap %lu "
 	    "bytes; %s demo, %lu iteration(s) (0 = forever)",
+	    BOARD_NAME, BOARD_CORE,
 	    (unsigned long)(configCPU_CLOCK_HZ / 1000000UL),
 	    tskKERNEL_VERSION_NUMBER, (unsigned long)configTOTAL_HEAP_SIZE,
 	    DEMO_NAME, (unsigned long)democonfigDEMO_ITERATIONS);

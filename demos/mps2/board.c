@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: MIT OR Apache-2.0
 /*
- * board.c - board services of the mps2-an385 image: the semihosting exit,
+ * board.c - board services of the MPS2 images: the semihosting exit,
  * the raw UART path for fatal reports, the FreeRTOS and lwIP fatal hooks,
  * and the few newlib system calls the C library links.
  *

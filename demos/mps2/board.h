@@ -1,12 +1,28 @@
 /* SPDX-License-Identifier: MIT OR Apache-2.0 */
 /*
- * board.h - the ARM MPS2 AN385 board (Cortex-M3) as QEMU emulates it:
- * memory map, the registers this image touches, exit codes.
+ * board.h - the ARM MPS2 boards as QEMU emulates them, AN385 (Cortex-M3)
+ * and AN386 (Cortex-M4 with FPU): the same memory map, UART and LAN9118,
+ * the registers these images touch, exit codes. The core the image is
+ * compiled for picks the board.
  */
 #ifndef BOARD_H
 #define BOARD_H
 
 #include <stdint.h>
+
+#if defined(__ARM_ARCH_7EM__)
+#define BOARD_NAME              "mps2-an386"
+#if defined(__ARM_FP) && !defined(__SOFTFP__)
+#define BOARD_CORE              "Cortex-M4, FPU on, hard-float ABI"
+#else
+#define BOARD_CORE              "Cortex-M4, soft float"
+#endif
+#elif defined(__ARM_ARCH_7M__)
+#define BOARD_NAME              "mps2-an385"
+#define BOARD_CORE              "Cortex-M3"
+#else
+#error "the MPS2 images are built for the Cortex-M3 (AN385) or the Cortex-M4 (AN386)"
+#endif
 
 /* Memory: code in SSRAM1 (4 MiB at 0, our "flash"), data in SSRAM2/3. */
 #define BOARD_FLASH_BASE        0x00000000UL
@@ -18,7 +34,7 @@
 #define BOARD_LAN9118_BASE      0x40200000UL  /* SMSC LAN9118 Ethernet */
 #define BOARD_LAN9118_IRQ       13            /* external interrupt number */
 
-/* Cortex-M3 system control space. */
+/* Cortex-M system control space. */
 #define SCS_REG(off)            (*(volatile uint32_t *)(0xE000E000UL + (off)))
 #define SYST_CVR                SCS_REG(0x018)   /* SysTick current value */
 #define NVIC_ISER0              SCS_REG(0x100)
