@@ -397,6 +397,13 @@ static const BaseType_t demo_rs_scheduler_running = taskSCHEDULER_RUNNING;
             Some("5000"),
         ),
         item("RETRY_MAX_ATTEMPTS", "RETRY_MAX_ATTEMPTS", U32, Some("5")),
+        item(
+            "RETRY_MIN_DELAY_MS",
+            "RETRY_MIN_DELAY_MS",
+            U32,
+            Some("1000"),
+        ),
+        item("RETRY_JITTER", "RETRY_JITTER", Kind::Bool, Some("1")),
         item("PUBLISH_COUNT", "PUBLISH_COUNT", U32, Some("5")),
         item(
             "DELAY_BETWEEN_PUBLISHES_MS",

@@ -124,6 +124,18 @@
 
 /* ---- Reconnect backoff (full jitter) ------------------------------------ */
 
+/*
+ * Retry k (1, 2, ...) of a failed TLS connect or refused SUBSCRIBE waits
+ *     RETRY_MIN_DELAY_MS + random % (ceiling_k + 1)        (RETRY_JITTER 1)
+ *     RETRY_MIN_DELAY_MS + ceiling_k                       (RETRY_JITTER 0)
+ * with ceiling_1 = RETRY_BACKOFF_BASE_MS, doubling up to
+ * RETRY_MAX_BACKOFF_DELAY_MS (AWS backoffAlgorithm's full jitter, plus the
+ * floor). RETRY_MAX_ATTEMPTS retries per iteration, 0 = retry forever.
+ * For a fleet of N devices against a broker that accepts R connects per
+ * second, see "Fleet behaviour" in the README: the cap should be about
+ * 2 * N / R seconds, and RETRY_MAX_ATTEMPTS 0, so a long outage does not
+ * restart every device's backoff at the base.
+ */
 #ifndef democonfigRETRY_BACKOFF_BASE_MS
 #define democonfigRETRY_BACKOFF_BASE_MS         500
 #endif
@@ -134,6 +146,21 @@
 
 #ifndef democonfigRETRY_MAX_ATTEMPTS
 #define democonfigRETRY_MAX_ATTEMPTS            5
+#endif
+
+/* No retry of this client id sooner than this after a failed attempt, and no
+ * pause between iterations shorter: AWS IoT Core accepts one CONNECT per
+ * second per client id. Added to the jittered delay (not a minimum, which
+ * would put a fleet's early retries all on the same instant). */
+#ifndef democonfigRETRY_MIN_DELAY_MS
+#define democonfigRETRY_MIN_DELAY_MS            1000
+#endif
+
+/* 1: full jitter (keep it for fleets); 0: plain exponential backoff, every
+ * retry waits its whole ceiling, so devices that failed together retry
+ * together (for comparison: tools/fleet --no-jitter). */
+#ifndef democonfigRETRY_JITTER
+#define democonfigRETRY_JITTER                  1
 #endif
 
 /* ---- Demo loop ----------------------------------------------------------- */

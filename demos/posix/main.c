@@ -2,6 +2,11 @@
 /*
  * main.c - FreeRTOS POSIX simulator image of the MQTT mutual-auth demo.
  *
+ * Usage: mqtt_demo_posix [--client-id ID]
+ *   --client-id ID  MQTT client id (and topic prefix) instead of
+ *                   democonfigCLIENT_IDENTIFIER, so one image can run as
+ *                   many devices (tools/fleet); Rust demo only.
+ *
  * main() creates one task, "MQTTDemo" (democonfigDEMO_STACKSIZE words,
  * democonfigDEMO_PRIORITY), which runs the demo in that task:
  *   DEMO_USE_RUST_TASK=1: mqtt_demo_run(democonfigDEMO_ITERATIONS), exported
@@ -19,6 +24,7 @@
  *   101      configASSERT failed          (pvPortMalloc failure is logged,
  *                                         not fatal: callers get NULL)
  *   103      task stack overflow          104  the demo task never ran
+ *   105      bad command line
  * The hooks exit at once with _exit(): the other tasks are threads parked at
  * arbitrary points, possibly inside stdio, so no locks are taken there.
  */
@@ -47,6 +53,7 @@ enum {
 	EXIT_ASSERT = 101,
 	EXIT_STACK_OVERFLOW = 103,
 	EXIT_NOT_RUN = 104,
+	EXIT_USAGE = 105,
 };
 
 #if DEMO_USE_RUST_TASK
@@ -142,13 +149,40 @@ static int exit_code(void)
 	return EXIT_DEMO_MAX;
 }
 
-int main(void)
+/* The command line: nothing, or --client-id ID. 0 when usable. */
+static int parse_args(int argc, char **argv)
+{
+	if (argc == 1)
+		return 0;
+#if DEMO_USE_RUST_TASK
+	if (argc == 3 && strcmp(argv[1], "--client-id") == 0) {
+		int32_t status = mqtt_demo_set_client_id(argv[2], strlen(argv[2]));
+
+		if (status != MQTT_DEMO_OK) {
+			fprintf(stderr, "[main] --client-id '%s' cannot be used (status %" PRId32
+				"): it must be 1 to 128 bytes of UTF-8 without '+' or '#'\n",
+				argv[2], status);
+			return -1;
+		}
+		printf("[main] client id %s (--client-id)\n", argv[2]);
+		return 0;
+	}
+	fprintf(stderr, "usage: %s [--client-id ID]\n", argv[0]);
+#else
+	fprintf(stderr, "usage: %s (the placeholder demo takes no arguments)\n", argv[0]);
+#endif
+	return -1;
+}
+
+int main(int argc, char **argv)
 {
 	BaseType_t ok;
 	int code;
 
 	/* Logs go to pipes in tests: flush each line. */
 	setvbuf(stdout, NULL, _IOLBF, 0);
+	if (parse_args(argc, argv) != 0)
+		return EXIT_USAGE;
 	printf("[main] FreeRTOS %s POSIX simulator, heap %zu bytes, %s demo, %u iteration(s) (0 = forever)\n",
 	       tskKERNEL_VERSION_NUMBER, (size_t)configTOTAL_HEAP_SIZE,
 	       DEMO_USE_RUST_TASK ? "Rust MQTT" : "placeholder",

@@ -97,6 +97,23 @@ extern "C" {
 int32_t mqtt_demo_run(uint32_t iterations);
 
 /**
+ * Use another MQTT client id than democonfigCLIENT_IDENTIFIER for the
+ * runs that follow, e.g. one per simulated device of a fleet sharing one
+ * image (tools/fleet). The demo topic follows it (`<id>/example/topic`).
+ *
+ * `client_id`: `len` bytes of UTF-8, no NUL needed; 1 to 128 bytes without
+ * NUL, `+` or `#` (it starts a topic name). NULL or `len` 0 goes back to the
+ * configured id.
+ *
+ * Returns MQTT_DEMO_OK, MQTT_DEMO_ERR_ARGUMENT for an id that cannot be
+ * used (nothing changes), or MQTT_DEMO_ERR_BUSY while the demo runs.
+ *
+ * # Safety
+ * `client_id` is NULL or points to `len` readable bytes.
+ */
+int32_t mqtt_demo_set_client_id(const char *client_id, size_t len);
+
+/**
  * Create a FreeRTOS task named "MQTTDemo" that runs the demo for
  * democonfigDEMO_ITERATIONS iterations (0 = forever), then deletes itself.
  *

@@ -20,7 +20,7 @@
 //! whole flow runs against fakes in host tests. Logging uses
 //! [`crate::log::Line`], not `core::fmt`.
 
-use crate::backoff::{retry, Backoff, Delay, Random, RetryError, RetryInfo};
+use crate::backoff::{retry, Backoff, Delay, Jitter, Random, RetryError, RetryInfo};
 use crate::client::{Client, Event, Timeouts};
 use crate::error::{connack_code_str, Error};
 use crate::log::{Level, Line, LogSink};
@@ -205,6 +205,13 @@ pub struct DemoConfig<'a> {
     pub backoff_base_ms: u32,
     pub backoff_cap_ms: u32,
     pub max_retries: u32,
+    /// No retry, and no next iteration, sooner than this after the last
+    /// attempt (`democonfigRETRY_MIN_DELAY_MS`; AWS IoT Core: one CONNECT
+    /// per second per client id). Added to the jittered delay.
+    pub backoff_floor_ms: u32,
+    /// Full jitter (`democonfigRETRY_JITTER` 1), or plain exponential
+    /// backoff that waits the whole ceiling (0).
+    pub backoff_jitter: bool,
     /// `democonfigPUBLISH_COUNT`.
     pub publish_count: u32,
     /// `democonfigDELAY_BETWEEN_PUBLISHES_MS`.
@@ -222,8 +229,9 @@ pub struct DemoConfig<'a> {
 impl<'a> DemoConfig<'a> {
     /// The reference demo's defaults for everything but the broker and the
     /// client id: keep-alive 60 s, CONNACK 1 s, process loop 2 s, backoff
-    /// 500..5000 ms with 5 retries, 5 publishes 2 s apart, 5 s between
-    /// iterations, forever, clean session, not AWS IoT.
+    /// 500..5000 ms with 5 retries (full jitter above a 1 s floor), 5
+    /// publishes 2 s apart, 5 s between iterations, forever, clean session,
+    /// not AWS IoT.
     pub const fn new(endpoint: &'a str, port: u16, client_id: &'a str) -> Self {
         DemoConfig {
             endpoint,
@@ -239,6 +247,8 @@ impl<'a> DemoConfig<'a> {
             backoff_base_ms: 500,
             backoff_cap_ms: 5000,
             max_retries: 5,
+            backoff_floor_ms: 1000,
+            backoff_jitter: true,
             publish_count: 5,
             delay_between_publishes_ms: 2000,
             delay_between_iterations_ms: 5000,
@@ -257,9 +267,27 @@ impl<'a> DemoConfig<'a> {
         (self.aws_iot && self.port == 443).then_some(AWS_IOT_ALPN)
     }
 
-    /// A fresh backoff policy with the configured base, cap and retries.
+    /// A fresh backoff policy with the configured base, cap, retries, floor
+    /// and jitter mode.
     pub const fn backoff(&self) -> Backoff {
+        let jitter = if self.backoff_jitter {
+            Jitter::Full
+        } else {
+            Jitter::None
+        };
         Backoff::new(self.backoff_base_ms, self.backoff_cap_ms, self.max_retries)
+            .with_floor(self.backoff_floor_ms)
+            .with_jitter(jitter)
+    }
+
+    /// The pause between iterations: never shorter than the floor, so the
+    /// next CONNECT of this client id keeps its distance too.
+    pub const fn iteration_pause_ms(&self) -> u32 {
+        if self.delay_between_iterations_ms > self.backoff_floor_ms {
+            self.delay_between_iterations_ms
+        } else {
+            self.backoff_floor_ms
+        }
     }
 }
 
@@ -542,10 +570,10 @@ where
         }
         log(&p.log, Level::Info, |l| {
             l.push_str("next iteration in ")
-                .push_u32(cfg.delay_between_iterations_ms)
+                .push_u32(cfg.iteration_pause_ms())
                 .push_str(" ms");
         });
-        p.delay.delay_ms(cfg.delay_between_iterations_ms);
+        p.delay.delay_ms(cfg.iteration_pause_ms());
     }
     let level = if last_error.is_some() {
         Level::Error
@@ -1214,6 +1242,9 @@ mod tests {
         let mut c = DemoConfig::new("broker.local", 8883, "dev1");
         c.iterations = 1;
         c.publish_count = 2;
+        // The reference demo's backoff, without the fleet floor (tested in
+        // backoff.rs), so the expected delays are the plain draws.
+        c.backoff_floor_ms = 0;
         c
     }
 

@@ -38,6 +38,7 @@ FAST = {
     "DEMO_RETRY_BACKOFF_BASE_MS": "500",
     "DEMO_RETRY_MAX_BACKOFF_DELAY_MS": "2000",
     "DEMO_RETRY_MAX_ATTEMPTS": "3",
+    "DEMO_RETRY_MIN_DELAY_MS": "0",  # no fleet floor: check_jitter expects the plain draws
 }
 
 

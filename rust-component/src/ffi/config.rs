@@ -22,6 +22,8 @@ pub const DEMO: DemoConfig<'static> = DemoConfig {
     backoff_base_ms: RETRY_BACKOFF_BASE_MS,
     backoff_cap_ms: RETRY_MAX_BACKOFF_DELAY_MS,
     max_retries: RETRY_MAX_ATTEMPTS,
+    backoff_floor_ms: RETRY_MIN_DELAY_MS,
+    backoff_jitter: RETRY_JITTER,
     publish_count: PUBLISH_COUNT,
     delay_between_publishes_ms: DELAY_BETWEEN_PUBLISHES_MS,
     delay_between_iterations_ms: DELAY_BETWEEN_DEMO_ITERATIONS_MS,

@@ -3,7 +3,7 @@
 //! header in step.
 
 use core::cell::UnsafeCell;
-use core::ffi::c_void;
+use core::ffi::{c_char, c_void};
 use core::mem::MaybeUninit;
 use core::ptr;
 use core::sync::atomic::{compiler_fence, AtomicBool, Ordering};
@@ -16,12 +16,16 @@ use crate::demo::status::{
 };
 use crate::demo::{self, Platform};
 use crate::log::{Level, LogSink};
+use crate::topic;
 
 /// The demo's static memory: the MQTT network buffer
-/// (`democonfigNETWORK_BUFFER_SIZE`) and the TLS session state.
+/// (`democonfigNETWORK_BUFFER_SIZE`), the TLS session state, and the client
+/// id set at run time (length 0: democonfigCLIENT_IDENTIFIER).
 struct Statics {
     buf: [u8; config::NETWORK_BUFFER_SIZE],
     tls: TlsSlot,
+    client_id: [u8; demo::MAX_CLIENT_ID_LEN],
+    client_id_len: usize,
 }
 
 struct StaticCell(UnsafeCell<MaybeUninit<Statics>>);
@@ -91,7 +95,18 @@ pub extern "C" fn mqtt_demo_run(iterations: u32) -> i32 {
         DemoLog.write(Level::Error, b"mqtt_demo_run: the demo is already running");
         return MQTT_DEMO_ERR_BUSY;
     };
-    let Statics { buf, tls } = &mut *claim.0;
+    let Statics {
+        buf,
+        tls,
+        client_id,
+        client_id_len,
+    } = &mut *claim.0;
+    let client_id = match client_id.get(..*client_id_len) {
+        // SAFETY: mqtt_demo_set_client_id stored these bytes only after
+        // checking that they are UTF-8 (topic::validate_name).
+        Some(id) if !id.is_empty() => unsafe { core::str::from_utf8_unchecked(id) },
+        _ => config::DEMO.client_id,
+    };
     let mut platform = Platform {
         network: TlsNetwork::new(tls),
         clock: Ticks,
@@ -102,6 +117,7 @@ pub extern "C" fn mqtt_demo_run(iterations: u32) -> i32 {
     };
     let cfg = demo::DemoConfig {
         iterations,
+        client_id,
         ..config::DEMO
     };
     let result = demo::run(&mut platform, &cfg, buf);
@@ -109,6 +125,42 @@ pub extern "C" fn mqtt_demo_run(iterations: u32) -> i32 {
         Ok(()) => MQTT_DEMO_OK,
         Err(e) => e.code(),
     }
+}
+
+/// Use another MQTT client id than democonfigCLIENT_IDENTIFIER for the
+/// runs that follow, e.g. one per simulated device of a fleet sharing one
+/// image (tools/fleet). The demo topic follows it (`<id>/example/topic`).
+///
+/// `client_id`: `len` bytes of UTF-8, no NUL needed; 1 to 128 bytes without
+/// NUL, `+` or `#` (it starts a topic name). NULL or `len` 0 goes back to the
+/// configured id.
+///
+/// Returns MQTT_DEMO_OK, MQTT_DEMO_ERR_ARGUMENT for an id that cannot be
+/// used (nothing changes), or MQTT_DEMO_ERR_BUSY while the demo runs.
+///
+/// # Safety
+/// `client_id` is NULL or points to `len` readable bytes.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn mqtt_demo_set_client_id(client_id: *const c_char, len: usize) -> i32 {
+    let id: &[u8] = if client_id.is_null() || len == 0 {
+        &[]
+    } else {
+        // SAFETY: the caller passes `len` readable bytes (see above); they
+        // are copied before this function returns.
+        unsafe { core::slice::from_raw_parts(client_id.cast::<u8>(), len) }
+    };
+    if id.len() > demo::MAX_CLIENT_ID_LEN || (!id.is_empty() && topic::validate_name(id).is_err()) {
+        return MQTT_DEMO_ERR_ARGUMENT;
+    }
+    let Some(claim) = Claim::take() else {
+        return MQTT_DEMO_ERR_BUSY;
+    };
+    let statics = &mut *claim.0;
+    for (d, s) in statics.client_id.iter_mut().zip(id) {
+        *d = *s;
+    }
+    statics.client_id_len = id.len();
+    MQTT_DEMO_OK
 }
 
 extern "C" fn demo_task(_params: *mut c_void) {

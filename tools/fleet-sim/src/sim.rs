@@ -1,0 +1,234 @@
+//! A fleet of devices running the demo's reconnect flow in virtual time
+//! against a broker that goes away for a while and then accepts at most R
+//! connections per second.
+//!
+//! Every device is connected when the broker goes away (t = 0), as in
+//! tools/fleet's fleet mode. Each notices at a uniform time in
+//! `[0, detect_ms]` (the demo notices a dead connection at its next publish),
+//! ends the iteration, pauses [`DemoConfig::iteration_pause_ms`], and starts
+//! the next iteration: a TLS connect retried under the policy
+//! [`DemoConfig::backoff`] builds, one [`Backoff::after_failure`] per failed
+//! attempt (exactly what `retry()` does in the firmware); when the retries
+//! are used up, the iteration fails and the pause comes again. The delays
+//! come from rust-component's own code; only the random numbers (the
+//! firmware's PKCS#11 `C_GenerateRandom`) and the broker are modelled here.
+//!
+//! The broker refuses every attempt while it is down (t < outage). After
+//! that a token bucket of `burst` tokens refilled at `rate` per second
+//! admits attempts; an admitted attempt is connected `connect_ms` later. A
+//! refused attempt fails at once: at the TLS connect (the device backs off)
+//! or, with [`Refusal::Mqtt`], at MQTT CONNECT after TLS succeeded (the
+//! iteration fails and the device pauses, as the demo does on a refused
+//! CONNACK).
+
+use std::cmp::Reverse;
+use std::collections::BinaryHeap;
+
+use rust_component::backoff::{Backoff, Next, Random};
+use rust_component::demo::DemoConfig;
+
+use crate::figures::{Figures, Recorder};
+
+/// Where the broker refuses an attempt beyond its rate.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Refusal {
+    /// The connection is refused (TCP reset or TLS alert): the demo retries
+    /// with its backoff.
+    Tls,
+    /// TLS succeeds, MQTT CONNECT is refused: the demo's iteration fails.
+    Mqtt,
+}
+
+/// One simulation's settings.
+#[derive(Clone, Debug)]
+pub struct Params {
+    pub devices: usize,
+    /// How long the broker is away, ms.
+    pub outage_ms: u64,
+    /// Connections admitted per second after the restart; 0 = no limit.
+    pub rate: f64,
+    /// Token bucket size (a burst the broker admits at once); 0 = `rate`.
+    pub burst: f64,
+    pub refusal: Refusal,
+    /// democonfigRETRY_BACKOFF_BASE_MS, _MAX_BACKOFF_DELAY_MS,
+    /// _MAX_ATTEMPTS, _MIN_DELAY_MS, _JITTER.
+    pub base_ms: u32,
+    pub cap_ms: u32,
+    pub retries: u32,
+    pub floor_ms: u32,
+    pub jitter: bool,
+    /// democonfigDELAY_BETWEEN_DEMO_ITERATIONS_MS.
+    pub pause_ms: u32,
+    /// Devices notice the broker is gone within this time.
+    pub detect_ms: u32,
+    /// An admitted attempt is connected (CONNACK) this much later.
+    pub connect_ms: u32,
+    pub seed: u64,
+    /// Stop after this much virtual time even if devices are still out.
+    pub limit_ms: u64,
+}
+
+impl Params {
+    /// The reference demo's backoff (500 ms base, 5 s cap, 5 retries per
+    /// iteration, 5 s between iterations) with the 1 s floor and full
+    /// jitter, AWS IoT Core's default connect quota of 500 per second, and
+    /// tools/fleet's defaults (10 s outage, devices publishing every 500 ms).
+    pub fn new(devices: usize) -> Self {
+        Params {
+            devices,
+            outage_ms: 10_000,
+            rate: 500.0,
+            burst: 0.0,
+            refusal: Refusal::Tls,
+            base_ms: 500,
+            cap_ms: 5000,
+            retries: 5,
+            floor_ms: 1000,
+            jitter: true,
+            pause_ms: 5000,
+            detect_ms: 500,
+            connect_ms: 0,
+            seed: 1,
+            limit_ms: 24 * 3600 * 1000,
+        }
+    }
+
+    /// The demo configuration these settings stand for; the simulation
+    /// takes the policy and the pause from it, as the firmware does.
+    pub fn demo_config(&self) -> DemoConfig<'static> {
+        let mut cfg = DemoConfig::new("broker", 8883, "device");
+        cfg.backoff_base_ms = self.base_ms;
+        cfg.backoff_cap_ms = self.cap_ms;
+        cfg.max_retries = self.retries;
+        cfg.backoff_floor_ms = self.floor_ms;
+        cfg.backoff_jitter = self.jitter;
+        cfg.delay_between_iterations_ms = self.pause_ms;
+        cfg
+    }
+}
+
+/// SplitMix64: the random source of the simulated devices (the firmware's
+/// is PKCS#11 `C_GenerateRandom`), through the component's own trait.
+#[derive(Clone, Debug)]
+pub struct SplitMix(pub u64);
+
+impl SplitMix {
+    pub fn next_u64(&mut self) -> u64 {
+        self.0 = self.0.wrapping_add(0x9E37_79B9_7F4A_7C15);
+        let mut z = self.0;
+        z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
+        z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
+        z ^ (z >> 31)
+    }
+
+    /// Uniform in `[0, n]`.
+    pub fn upto(&mut self, n: u32) -> u32 {
+        (self.next_u64() % (u64::from(n) + 1)) as u32
+    }
+}
+
+impl Random for SplitMix {
+    fn random_u32(&mut self) -> Option<u32> {
+        Some((self.next_u64() >> 32) as u32)
+    }
+}
+
+/// What the simulation adds to the figures.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Outcome {
+    pub figures: Figures,
+    /// Attempts the broker refused for its rate after the restart.
+    pub refused_for_rate: u64,
+    /// Attempts that reached the broker less than 1 s after the same
+    /// device's previous one (AWS IoT Core: one CONNECT per second per
+    /// client id).
+    pub client_id_violations: u64,
+    /// Virtual time when the simulation stopped, ms.
+    pub end_ms: u64,
+}
+
+/// Run one simulation.
+pub fn run(p: &Params) -> Outcome {
+    let cfg = p.demo_config();
+    let template: Backoff = cfg.backoff();
+    let pause = u64::from(cfg.iteration_pause_ms());
+    let mut rng = SplitMix(p.seed);
+    let mut rec = Recorder::new(p.devices, p.outage_ms as f64);
+    let mut policy = vec![template; p.devices];
+    let mut last_at_broker = vec![u64::MAX; p.devices];
+    let mut queue: BinaryHeap<Reverse<(u64, u32)>> = BinaryHeap::with_capacity(p.devices);
+    for d in 0..p.devices {
+        // Noticed at the next publish, then the pause before the next
+        // iteration: its first attempt carries no jitter.
+        let t = u64::from(rng.upto(p.detect_ms)) + pause;
+        queue.push(Reverse((t, d as u32)));
+    }
+    let burst = if p.burst > 0.0 {
+        p.burst
+    } else {
+        p.rate.max(1.0)
+    };
+    let mut tokens = burst;
+    let mut refilled_at = p.outage_ms;
+    let (mut refused_for_rate, mut client_id_violations) = (0u64, 0u64);
+    let mut left = p.devices;
+    let mut now = 0;
+    while let Some(Reverse((t, d))) = queue.pop() {
+        now = t;
+        if t > p.limit_ms {
+            break;
+        }
+        let d = d as usize;
+        rec.attempt(d, t as f64);
+        let admitted = if t < p.outage_ms {
+            false
+        } else {
+            if last_at_broker[d] != u64::MAX && t - last_at_broker[d] < 1000 {
+                client_id_violations += 1;
+            }
+            last_at_broker[d] = t;
+            if p.rate <= 0.0 {
+                true
+            } else {
+                tokens = (tokens + (t - refilled_at) as f64 * p.rate / 1000.0).min(burst);
+                refilled_at = t;
+                if tokens >= 1.0 {
+                    tokens -= 1.0;
+                    true
+                } else {
+                    refused_for_rate += 1;
+                    false
+                }
+            }
+        };
+        if admitted {
+            rec.connected(d, (t + u64::from(p.connect_ms)) as f64);
+            left -= 1;
+            if left == 0 {
+                break;
+            }
+            continue;
+        }
+        let at_mqtt = t >= p.outage_ms && p.refusal == Refusal::Mqtt;
+        let next = if at_mqtt {
+            // TLS was up; the refused CONNECT ends the iteration.
+            Next::Exhausted
+        } else {
+            policy[d].after_failure(&mut rng)
+        };
+        let wait = match next {
+            Next::Wait(ms) => u64::from(ms),
+            Next::Exhausted | Next::RandomFailed => {
+                policy[d].reset();
+                pause + if at_mqtt { u64::from(p.connect_ms) } else { 0 }
+            }
+        };
+        queue.push(Reverse((t + wait, d as u32)));
+    }
+    Outcome {
+        figures: rec.finish(),
+        refused_for_rate,
+        client_id_violations,
+        end_ms: now,
+    }
+}
