@@ -24,7 +24,7 @@
  *   101      configASSERT failed          (pvPortMalloc failure is logged,
  *                                         not fatal: callers get NULL)
  *   103      task stack overflow          104  the demo task never ran
- *   105      bad command line
+ *   105      bad command line, or a --client-id the demo refuses
  * The hooks exit at once with _exit(): the other tasks are threads parked at
  * arbitrary points, possibly inside stdio, so no locks are taken there.
  */
@@ -66,6 +66,10 @@ enum {
 
 static volatile int32_t demo_status;
 static volatile int demo_finished;
+/* --client-id: set by the demo task before the demo runs (it takes the
+ * demo's lock through the kernel, so only from a task). */
+static const char *client_id_arg;
+static volatile int bad_client_id;
 
 /* Lock-free report for the hooks: format, write(2), _exit(2). */
 static void __attribute__((noreturn, format(printf, 2, 3)))
@@ -127,6 +131,21 @@ static void demo_task(void *params)
 	int32_t status;
 
 	(void)params;
+#if DEMO_USE_RUST_TASK
+	if (client_id_arg != NULL) {
+		status = mqtt_demo_set_client_id(client_id_arg, strlen(client_id_arg));
+		if (status != MQTT_DEMO_OK) {
+			fprintf(stderr, "[main] --client-id '%s' cannot be used (status %" PRId32
+				"): it must be 1 to 128 bytes of UTF-8 without '+' or '#'\n",
+				client_id_arg, status);
+			bad_client_id = 1;
+			vTaskEndScheduler();
+			for (;;)
+				pause();
+		}
+		printf("[main] client id %s (--client-id)\n", client_id_arg);
+	}
+#endif
 	status = demo_run(democonfigDEMO_ITERATIONS);
 	printf("[main] demo returned %" PRId32 "; demo task stack high water mark: %lu words\n",
 	       status, (unsigned long)uxTaskGetStackHighWaterMark(NULL));
@@ -142,6 +161,8 @@ static int exit_code(void)
 {
 	int32_t status = demo_status;
 
+	if (bad_client_id)
+		return EXIT_USAGE;
 	if (!demo_finished)
 		return EXIT_NOT_RUN;
 	if (status >= 0 && status <= EXIT_DEMO_MAX)
@@ -156,15 +177,7 @@ static int parse_args(int argc, char **argv)
 		return 0;
 #if DEMO_USE_RUST_TASK
 	if (argc == 3 && strcmp(argv[1], "--client-id") == 0) {
-		int32_t status = mqtt_demo_set_client_id(argv[2], strlen(argv[2]));
-
-		if (status != MQTT_DEMO_OK) {
-			fprintf(stderr, "[main] --client-id '%s' cannot be used (status %" PRId32
-				"): it must be 1 to 128 bytes of UTF-8 without '+' or '#'\n",
-				argv[2], status);
-			return -1;
-		}
-		printf("[main] client id %s (--client-id)\n", argv[2]);
+		client_id_arg = argv[2];
 		return 0;
 	}
 	fprintf(stderr, "usage: %s [--client-id ID]\n", argv[0]);

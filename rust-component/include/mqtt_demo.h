@@ -105,6 +105,9 @@ int32_t mqtt_demo_run(uint32_t iterations);
  * NUL, `+` or `#` (it starts a topic name). NULL or `len` 0 goes back to the
  * configured id.
  *
+ * Call it from a task, like mqtt_demo_run (it takes the demo's lock with
+ * the scheduler suspended), before the demo starts.
+ *
  * Returns MQTT_DEMO_OK, MQTT_DEMO_ERR_ARGUMENT for an id that cannot be
  * used (nothing changes), or MQTT_DEMO_ERR_BUSY while the demo runs.
  *

@@ -135,6 +135,9 @@ pub extern "C" fn mqtt_demo_run(iterations: u32) -> i32 {
 /// NUL, `+` or `#` (it starts a topic name). NULL or `len` 0 goes back to the
 /// configured id.
 ///
+/// Call it from a task, like mqtt_demo_run (it takes the demo's lock with
+/// the scheduler suspended), before the demo starts.
+///
 /// Returns MQTT_DEMO_OK, MQTT_DEMO_ERR_ARGUMENT for an id that cannot be
 /// used (nothing changes), or MQTT_DEMO_ERR_BUSY while the demo runs.
 ///

@@ -196,3 +196,25 @@ fn random_source_is_uniform_enough() {
         "{buckets:?}"
     );
 }
+
+#[test]
+fn the_event_wheel_keeps_time_order_beyond_its_ring() {
+    use crate::sim::Wheel;
+    let mut w = Wheel::new(1000); // a ring of 1024 ms
+    for (t, d) in [(5, 1), (3000, 2), (5, 3), (1031, 4), (2_000_000, 5), (0, 6)] {
+        w.push(t, d);
+    }
+    let mut out = Vec::new();
+    while let Some((t, d)) = w.pop() {
+        out.push((t, d));
+        if d == 1 {
+            w.push(t + 1500, 7); // beyond the ring from here
+        }
+    }
+    let times: Vec<u64> = out.iter().map(|e| e.0).collect();
+    let mut sorted = times.clone();
+    sorted.sort();
+    assert_eq!(times, sorted);
+    assert_eq!(times, [0, 5, 5, 1031, 1505, 3000, 2_000_000]);
+    assert_eq!(out.iter().find(|e| e.1 == 7).unwrap().0, 1505);
+}
