@@ -9,7 +9,8 @@
 //! and full jitter, AWS IoT Core's 500 connects per second):
 //!   --outage-ms 10000 --rate 500 --burst 0 (= rate) --refusal tls|mqtt
 //!   --base-ms 500 --cap-ms 5000 --attempts 5 (0 = forever) --floor-ms 1000
-//!   --no-jitter --pause-ms 5000 --detect-ms 500 --connect-ms 0 --seed 1
+//!   --no-jitter --pause-ms 5000 --detect-ms 500 --connect-ms 0
+//!   --time-scale 1 (real ms per device ms) --seed 1
 //!   --limit-s 86400
 
 use std::process::ExitCode;
@@ -85,6 +86,10 @@ fn model(a: &mut Args, devices: usize) -> Result<Params, String> {
     p.pause_ms = a.num("--pause-ms", p.pause_ms)?;
     p.detect_ms = a.num("--detect-ms", p.detect_ms)?;
     p.connect_ms = a.num("--connect-ms", p.connect_ms)?;
+    p.time_scale = a.num("--time-scale", p.time_scale)?;
+    if !(p.time_scale > 0.0) {
+        return Err("--time-scale must be above 0".into());
+    }
     p.seed = a.num("--seed", p.seed)?;
     p.limit_ms = a.num("--limit-s", p.limit_ms / 1000)? * 1000;
     if p.rate < 0.0 || p.burst < 0.0 {
@@ -106,7 +111,7 @@ fn describe(p: &Params) -> String {
     format!(
         "{} devices, outage {:.1} s, broker {rate}, refusal at {:?}; backoff base {} ms, cap {} ms, \
          {} retries per iteration, floor {} ms, {}; pause between iterations {} ms, detection \
-         within {} ms, connect {} ms",
+         within {} ms, connect {} ms, device clock x{:.3}",
         p.devices,
         p.outage_ms as f64 / 1000.0,
         p.refusal,
@@ -117,7 +122,8 @@ fn describe(p: &Params) -> String {
         if p.jitter { "full jitter" } else { "no jitter" },
         p.pause_ms,
         p.detect_ms,
-        p.connect_ms
+        p.connect_ms,
+        p.time_scale
     )
 }
 

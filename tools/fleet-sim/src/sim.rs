@@ -63,6 +63,11 @@ pub struct Params {
     pub detect_ms: u32,
     /// An admitted attempt is connected (CONNACK) this much later.
     pub connect_ms: u32,
+    /// Real milliseconds per millisecond of the devices' clocks: every wait
+    /// a device times (pause, backoff) lasts this many times longer. 1 for
+    /// real devices; the FreeRTOS POSIX simulator's tick runs slow under
+    /// load, and tools/fleet measures by how much.
+    pub time_scale: f64,
     pub seed: u64,
     /// Stop after this much virtual time even if devices are still out.
     pub limit_ms: u64,
@@ -88,6 +93,7 @@ impl Params {
             pause_ms: 5000,
             detect_ms: 500,
             connect_ms: 0,
+            time_scale: 1.0,
             seed: 1,
             limit_ms: 24 * 3600 * 1000,
         }
@@ -209,12 +215,13 @@ pub struct Outcome {
 pub fn run(p: &Params) -> Outcome {
     let cfg = p.demo_config();
     let template: Backoff = cfg.backoff();
-    let pause = u64::from(cfg.iteration_pause_ms());
+    let scaled = |ms: u32| (f64::from(ms) * p.time_scale).round() as u64;
+    let pause = scaled(cfg.iteration_pause_ms());
     let mut rng = SplitMix(p.seed);
     let mut rec = Recorder::new(p.devices, p.outage_ms as f64);
     let mut policy = vec![template; p.devices];
     let mut last_at_broker = vec![u64::MAX; p.devices];
-    let horizon = u64::from(p.floor_ms) + u64::from(p.cap_ms) + pause + u64::from(p.detect_ms);
+    let horizon = scaled(p.floor_ms.saturating_add(p.cap_ms)) + pause + u64::from(p.detect_ms);
     let mut queue = Wheel::new(horizon + u64::from(p.connect_ms) + 1);
     for d in 0..p.devices {
         // Noticed at the next publish, then the pause before the next
@@ -276,7 +283,7 @@ pub fn run(p: &Params) -> Outcome {
             policy[d].after_failure(&mut rng)
         };
         let wait = match next {
-            Next::Wait(ms) => u64::from(ms),
+            Next::Wait(ms) => scaled(ms),
             Next::Exhausted | Next::RandomFailed => {
                 policy[d].reset();
                 pause + if at_mqtt { u64::from(p.connect_ms) } else { 0 }
