@@ -87,7 +87,7 @@ fn model(a: &mut Args, devices: usize) -> Result<Params, String> {
     p.detect_ms = a.num("--detect-ms", p.detect_ms)?;
     p.connect_ms = a.num("--connect-ms", p.connect_ms)?;
     p.time_scale = a.num("--time-scale", p.time_scale)?;
-    if !(p.time_scale > 0.0) {
+    if p.time_scale.is_nan() || p.time_scale <= 0.0 {
         return Err("--time-scale must be above 0".into());
     }
     p.seed = a.num("--seed", p.seed)?;
