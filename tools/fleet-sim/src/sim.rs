@@ -15,7 +15,8 @@
 //!
 //! The broker refuses every attempt while it is down (t < outage). After
 //! that a token bucket of `burst` tokens refilled at `rate` per second
-//! admits attempts; an admitted attempt is connected `connect_ms` later. A
+//! admits attempts; an admitted attempt is connected `connect_ms` later (or,
+//! with `serve_ms`, after waiting its turn at a one-at-a-time server). A
 //! refused attempt fails at once: at the TLS connect (the device backs off)
 //! or, with [`Refusal::Mqtt`], at MQTT CONNECT after TLS succeeded (the
 //! iteration fails and the device pauses, as the demo does on a refused
@@ -63,6 +64,11 @@ pub struct Params {
     pub detect_ms: u32,
     /// An admitted attempt is connected (CONNACK) this much later.
     pub connect_ms: u32,
+    /// 0, or the broker serves admitted connections one at a time, this
+    /// long each (TLS handshake and CONNECT), first come first served: a
+    /// small broker's (or this machine's) handshake capacity. Admitted
+    /// attempts queue; none is refused for it.
+    pub serve_ms: u32,
     /// Real milliseconds per millisecond of the devices' clocks: every wait
     /// a device times (pause, backoff) lasts this many times longer. 1 for
     /// real devices; the FreeRTOS POSIX simulator's tick runs slow under
@@ -93,6 +99,7 @@ impl Params {
             pause_ms: 5000,
             detect_ms: 500,
             connect_ms: 0,
+            serve_ms: 0,
             time_scale: 1.0,
             seed: 1,
             limit_ms: 24 * 3600 * 1000,
@@ -237,6 +244,7 @@ pub fn run(p: &Params) -> Outcome {
     let mut tokens = burst;
     let mut refilled_at = p.outage_ms;
     let (mut refused_for_rate, mut client_id_violations) = (0u64, 0u64);
+    let mut server_free = 0u64;
     let mut left = p.devices;
     let mut now = 0;
     while let Some((t, d)) = queue.pop() {
@@ -268,7 +276,12 @@ pub fn run(p: &Params) -> Outcome {
             }
         };
         if admitted {
-            rec.connected(d, (t + u64::from(p.connect_ms)) as f64);
+            let mut done = t + u64::from(p.connect_ms);
+            if p.serve_ms > 0 {
+                done = done.max(server_free) + u64::from(p.serve_ms);
+                server_free = done;
+            }
+            rec.connected(d, done as f64);
             left -= 1;
             if left == 0 {
                 break;

@@ -218,3 +218,18 @@ fn the_event_wheel_keeps_time_order_beyond_its_ring() {
     assert_eq!(times, [0, 5, 5, 1031, 1505, 3000, 2_000_000]);
     assert_eq!(out.iter().find(|e| e.1 == 7).unwrap().0, 1505);
 }
+
+#[test]
+fn a_one_at_a_time_broker_queues_a_synchronised_fleet() {
+    // 100 devices in lockstep reach a broker that serves one connection per
+    // 50 ms: the last is connected 100 * 50 ms after the wave arrives.
+    let mut p = Params::new(100);
+    p.detect_ms = 0;
+    p.rate = 0.0;
+    p.jitter = false;
+    p.serve_ms = 50;
+    let f = run(&p).figures;
+    assert_eq!(f.reconnected_ms[0], Some(1500.0 + 50.0 * 50.0));
+    assert_eq!(f.reconnected_ms[2], Some(1500.0 + 100.0 * 50.0));
+    assert_eq!(f.attempts_per_device_max, 4);
+}
