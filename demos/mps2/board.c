@@ -94,6 +94,19 @@ void vDemoAssertCalled(const char *pcFile, unsigned long ulLine)
 }
 
 /*
+ * The idle task sleeps until the next interrupt (SysTick, the LAN9118)
+ * instead of spinning: less power on a board, and under QEMU with a fixed
+ * -icount shift an idle wait lasts as long in emulated time as on the host.
+ */
+void vApplicationIdleHook(void);
+void vApplicationIdleHook(void)
+{
+	__asm volatile("dsb\n"
+		       "wfi\n"
+		       "isb\n" ::: "memory");
+}
+
+/*
  * Not fatal: the caller gets NULL and reports it (mbedTLS allocations fail
  * as TLS_TRANSPORT_INSUFFICIENT_MEMORY, the demo retries or ends non-zero),
  * as in the POSIX image. Called from a task, scheduler running.

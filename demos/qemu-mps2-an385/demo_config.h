@@ -31,19 +31,8 @@
 #define democonfigHARDWARE_PLATFORM_NAME        "QEMU-mps2-an385"
 #endif
 
-/* Demo task stack depth, in words (StackType_t, 4 bytes here); it comes
- * from the FreeRTOS heap. Sized from the measured high-water mark, which
- * the image logs when the demo ends (README: "Memory"). */
-#ifndef democonfigDEMO_STACKSIZE
-#define democonfigDEMO_STACKSIZE                1536
-#endif
-
-/* Above the idle task (0) and below lwIP's tcpip thread (5); the timer
- * task runs at configMAX_PRIORITIES - 1. */
-#ifndef democonfigDEMO_PRIORITY
-#define democonfigDEMO_PRIORITY                 1
-#endif
-
+/* Demo task stack and priority: the MPS2 images share them. */
+#include "../mps2/demo_config_mps2.h"
 #include "demo_config_defaults.h"
 
 #endif /* DEMO_CONFIG_H */

@@ -57,7 +57,9 @@
 #define configAPPLICATION_ALLOCATED_HEAP        0
 
 /* Hooks. */
+#ifndef configUSE_IDLE_HOOK
 #define configUSE_IDLE_HOOK                     0
+#endif
 #define configUSE_TICK_HOOK                     0
 #define configUSE_MALLOC_FAILED_HOOK            1
 #define configCHECK_FOR_STACK_OVERFLOW          2

@@ -157,6 +157,21 @@ def assert_logged(log: str, patterns: Iterable[str]) -> None:
         assert re.search(pattern, log), f"missing /{pattern}/ in:\n{log}"
 
 
+def demo_flow_patterns(port: int, topic: str, iterations: int = 2) -> List[str]:
+    """The log lines of a successful run against localhost:port (P-256 PKI), every step a user
+    follows, on any image."""
+    return [
+        rf"connecting to localhost:{port}",
+        rf"TLS session established with localhost:{port}, cipher suite TLS-ECDHE-ECDSA",
+        r"CONNACK: connection accepted",
+        rf"subscribed to {re.escape(topic)}, granted QoS 1",
+        r"PUBACK for packet id \d+",
+        rf"incoming PUBLISH on {re.escape(topic)}: Hello World!",
+        rf"unsubscribed from {re.escape(topic)}",
+        r"disconnecting",
+    ] + [rf"iteration {i} succeeded" for i in range(1, iterations + 1)]
+
+
 # The demo's words for a pause before the next connection: a TLS connect retry with its
 # full-jitter delay, or the pause between iterations.
 _PAUSE = re.compile(r"retry \d+(?: of \d+)? in (\d+) ms|next iteration in (\d+) ms")

@@ -16,7 +16,7 @@ import pytest
 
 from broker import Broker, Observer
 from demo_image import (BUILD_ROOT, REPO, TIMINGS, assert_logged, build_image, check_jitter,
-                        image_port, retry_delays_ms, run_image)
+                        demo_flow_patterns, image_port, retry_delays_ms, run_image)
 
 PUBLISHES = int(TIMINGS["DEMO_PUBLISH_COUNT"])
 ATTEMPTS = int(TIMINGS["DEMO_RETRY_MAX_ATTEMPTS"])
@@ -37,18 +37,7 @@ def test_demo_succeeds_and_the_broker_sees_the_certificate_identity(pki, client_
             run = run_image(exe)
             assert run.rc == 0, run.log
             # Every step a user follows is in the log.
-            assert_logged(run.log, [
-                rf"connecting to localhost:{port}",
-                rf"TLS session established with localhost:{port}, cipher suite TLS-ECDHE-ECDSA",
-                r"CONNACK: connection accepted",
-                rf"subscribed to {re.escape(topic)}, granted QoS 1",
-                r"PUBACK for packet id \d+",
-                rf"incoming PUBLISH on {re.escape(topic)}: Hello World!",
-                rf"unsubscribed from {re.escape(topic)}",
-                r"disconnecting",
-                r"iteration 1 succeeded",
-                r"iteration 2 succeeded",
-            ])
+            assert_logged(run.log, demo_flow_patterns(port, topic))
             # 2 iterations x PUBLISHES reached the broker.
             observer.wait_for_count(r"Hello World!$", 2 * PUBLISHES, timeout=5)
         # The broker authenticated the client as its certificate's CN.

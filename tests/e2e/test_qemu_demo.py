@@ -21,9 +21,10 @@ import sys
 
 import pytest
 
-from broker import Broker, Observer
-from demo_image import (BUILD_ROOT, REPO, assert_logged, build_image, check_jitter, image_port,
-                        retry_delays_ms, run_image)
+from broker import Broker
+from demo_image import (BUILD_ROOT, REPO, assert_logged, build_image, check_jitter,
+                        demo_flow_patterns, image_port, retry_delays_ms, run_image)
+from mps2 import qemu_cmd, run_demo_with_broker
 
 RUN_TIMEOUT = 120     # seconds, per QEMU run
 TOOL_TIMEOUT = 1200   # seconds, tools/demo-qemu (build + run)
@@ -40,14 +41,6 @@ FAST = {
     "DEMO_RETRY_MAX_ATTEMPTS": "3",
     "DEMO_RETRY_MIN_DELAY_MS": "0",  # no fleet floor: check_jitter expects the plain draws
 }
-
-
-def qemu_cmd(elf):
-    return ["qemu-system-arm", "-M", "mps2-an385", "-m", "16M", "-nographic",
-            "-monitor", "none", "-serial", "stdio",
-            "-semihosting-config", "enable=on,target=native",
-            "-icount", "shift=auto", "-nic", "user,model=lan9118",
-            "-kernel", str(elf)]
 
 
 @pytest.fixture(scope="session")
@@ -81,35 +74,20 @@ def test_demo_completes_on_the_cortex_m3_and_the_broker_sees_the_certificate_cn(
     elf, _ = firmware()
     port = image_port()
     topic = f"{client_id}/example/topic"
-    with Broker(pki, port=port) as broker:
-        with Observer(pki, broker.port, topic=topic) as observer:
-            rc, log = run(elf)
-            assert rc == 0, log
-            assert_logged(log, [
-                r"FreeRTOS V11\.2\.0, heap 40960 bytes; Rust MQTT demo",
-                r"LAN9118: id 0x0118",
-                r"DHCP lease 10\.0\.2\.15 .*gateway 10\.0\.2\.2",
-                r'local host list: "localhost" is 10\.0\.2\.2',
-                r"NO hardware RNG.*NOT production-grade",
-                rf"TLS established with localhost:{port}: TLSv1\.2, "
-                r"TLS-ECDHE-ECDSA-\S+, handshake \d+ ticks",
-                r"CONNACK: connection accepted",
-                rf"subscribed to {re.escape(topic)}, granted QoS 1",
-                r"PUBACK for packet id \d+",
-                rf"incoming PUBLISH on {re.escape(topic)}: Hello World!",
-                rf"unsubscribed from {re.escape(topic)}",
-                r"disconnecting",
-                r"iteration 1 succeeded",
-                r"iteration 2 succeeded",
-                r"exit code 0",
-            ])
-            # 2 iterations x DEMO_PUBLISH_COUNT reached the broker.
-            observer.wait_for_count(r"Hello World!$", 2 * int(FAST["DEMO_PUBLISH_COUNT"]),
-                                    timeout=5)
-        # Mutual TLS: the broker took the client's identity from its certificate.
-        broker.wait_for_log(
-            rf"New client connected from 127\.0\.0\.1:\d+ as {re.escape(client_id)} "
-            rf".*u'{re.escape(client_id)}'", timeout=5)
+    # 2 iterations x DEMO_PUBLISH_COUNT reach the broker.
+    log = run_demo_with_broker(elf, "an385", pki, client_id, port,
+                               2 * int(FAST["DEMO_PUBLISH_COUNT"]), RUN_TIMEOUT)
+    assert_logged(log, demo_flow_patterns(port, topic) + [
+        r"main: mps2-an385 \(Cortex-M3, 25 MHz\), FreeRTOS V11\.2\.0, heap 40960 bytes; "
+        r"Rust MQTT demo",
+        r"LAN9118: id 0x0118",
+        r"DHCP lease 10\.0\.2\.15 .*gateway 10\.0\.2\.2",
+        r'local host list: "localhost" is 10\.0\.2\.2',
+        r"NO hardware RNG.*NOT production-grade",
+        rf"TLS established with localhost:{port}: TLSv1\.2, "
+        r"TLS-ECDHE-ECDSA-\S+, handshake \d+ ticks",
+        r"exit code 0",
+    ])
 
     # The figures the firmware reports, within the targets.
     ticks = [int(t) for t in re.findall(r"handshake (\d+) ticks", log)]

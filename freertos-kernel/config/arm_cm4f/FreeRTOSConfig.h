@@ -20,6 +20,10 @@
  * it in emulated time (-icount). 3 NVIC priority bits (8 levels). */
 #define configCPU_CLOCK_HZ                      ( ( unsigned long ) 25000000 )
 #define configPRIO_BITS                         3
+/* The idle task sleeps in WFI (demos/mps2/board.c): under QEMU the time a
+ * task waits for the network then follows the host's clock instead of the
+ * instructions an idle loop spins (see the README on -icount). */
+#define configUSE_IDLE_HOOK                     1
 
 #include "../FreeRTOSConfig_cortex_m.h"
 

@@ -1,0 +1,73 @@
+# rust-component.mk - the Rust staticlib (librust_component.a) with the
+# platform binding, built by plain cargo, for the core cortex-m.mk chose.
+# Include after the other fragments.
+#
+#   DEMO_CONFIG_DIR        directory of the firmware's demo_config.h
+#   DEMO_CREDENTIALS_DIR   directory of demo_credentials.h (certs/generated,
+#                          written by certs/gen-pki.sh)
+#   DEMO_DEFINES           NAME=VALUE overrides of demo_config.h, seen by the
+#                          C build and by bindgen alike (string values keep
+#                          their double quotes; no spaces)
+#   RUST_CLANG_ARGS        more clang arguments for bindgen (-I.., -D..)
+#   CARGO_TARGET_DIR       cargo's target directory ($(BUILD)/cargo)
+#   CARGO                  cargo (cargo)
+#
+# bindgen reads the same headers as the C build: demo_config.h, the
+# credentials, FreeRTOS (kernel, port, FreeRTOSConfig.h), mbedTLS with its
+# configuration, c-shim/include. They are passed as an arguments file, one
+# argument per line (DEMO_CLANG_ARGS_FILE, rewritten only when it changes),
+# which is the plain-cargo interface of rust-component/build.rs; newlib's
+# headers (stdint.h and friends for the target) come from the C compiler.
+# cargo runs on every build and decides itself what is out of date.
+#
+# Defines RUST_LIB (the archive) and DEMO_CONFIG_INCLUDES, DEMO_CONFIG_CFLAGS
+# for the C files that include demo_config.h.
+
+CARGO ?= cargo
+CARGO_TARGET_DIR ?= $(BUILD)/cargo
+DEMO_CREDENTIALS_DIR ?= $(REPO)/certs/generated
+
+ifeq ($(wildcard $(DEMO_CONFIG_DIR)/demo_config.h),)
+$(error DEMO_CONFIG_DIR: no demo_config.h in '$(DEMO_CONFIG_DIR)')
+endif
+ifeq ($(wildcard $(DEMO_CREDENTIALS_DIR)/demo_credentials.h),)
+$(error DEMO_CREDENTIALS_DIR: no demo_credentials.h in '$(DEMO_CREDENTIALS_DIR)': \
+	run certs/gen-pki.sh, or point DEMO_CREDENTIALS_DIR at your credentials header)
+endif
+
+DEMO_CONFIG_INCLUDES := $(DEMO_CONFIG_DIR) $(REPO)/demos/common $(DEMO_CREDENTIALS_DIR)
+DEMO_CONFIG_CFLAGS = $(addprefix -I,$(DEMO_CONFIG_INCLUDES)) $(call quote_defines,$(DEMO_DEFINES))
+
+# The target's C library headers: where the cross compiler finds stdlib.h.
+NEWLIB_INCLUDE := $(patsubst %/stdlib.h,%,$(firstword $(filter %/stdlib.h,$(shell \
+	$(CC) $(CPU_FLAGS) -xc -M -include stdlib.h /dev/null 2>/dev/null))))
+ifeq ($(NEWLIB_INCLUDE),)
+$(error cannot find the C library's stdlib.h with '$(CC) $(CPU_FLAGS)': \
+	install gcc-arm-none-eabi and libnewlib-arm-none-eabi)
+endif
+
+RUST_CLANG_ARGS_FILE := $(BUILD)/demo_clang_args.txt
+_rust_clang_args = $(addprefix -I,$(DEMO_CONFIG_INCLUDES) $(FREERTOS_INCLUDES) \
+	$(MBEDTLS_INCLUDES) $(C_SHIM_INCLUDES)) \
+	$(addprefix -D,$(MBEDTLS_DEFINES) $(DEMO_DEFINES)) $(RUST_CLANG_ARGS)
+# bindgen's per-target variable: thumbv8m.main-none-eabihf -> ..._thumbv8m_main_none_eabihf
+_bindgen_var := BINDGEN_EXTRA_CLANG_ARGS_$(subst .,_,$(subst -,_,$(RUST_TARGET)))
+
+RUST_LIB := $(CARGO_TARGET_DIR)/$(RUST_TARGET)/release/librust_component.a
+
+$(RUST_CLANG_ARGS_FILE): FORCE
+	$(call write_if_changed,$@,$(subst $(space),$(newline),$(strip $(_rust_clang_args))))
+
+$(RUST_LIB): $(RUST_CLANG_ARGS_FILE) FORCE
+	$(call say,CARGO,$(RUST_TARGET))cd "$(REPO)" && env \
+		CARGO_TARGET_DIR="$(CARGO_TARGET_DIR)" \
+		DEMO_CLANG_ARGS_FILE="$(RUST_CLANG_ARGS_FILE)" \
+		$(_bindgen_var)="-isystem $(NEWLIB_INCLUDE)" \
+		$(CARGO) build --release --locked -p rust-component --lib \
+		--target $(RUST_TARGET) --features freertos $(if $(filter 1,$(V)),,--quiet)
+
+space := $(subst ,, )
+define newline
+
+
+endef

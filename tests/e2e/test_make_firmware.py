@@ -1,0 +1,79 @@
+"""End to end: the GNU Make example firmware (demos/make-mps2-an386: FreeRTOS ARM_CM4F, lwIP over
+the LAN9118, mbedTLS, the c-shim and the Rust staticlib built by plain cargo for
+thumbv7em-none-eabihf, all hard float) under qemu-system-arm -M mps2-an386, against a real
+mosquitto that requires client certificates from the test CA.
+
+The build runs with a `cmake` on PATH that fails when called, so no part of it (make, cargo,
+build scripts) uses CMake.
+"""
+
+import os
+import re
+import subprocess
+import sys
+
+from demo_image import REPO, assert_logged, demo_flow_patterns, image_port
+from firmware_checks import flash_bytes, not_size_optimised
+from mps2 import build_make_an386, fake_tool_dir, run_demo_with_broker
+from test_qemu_demo import FAST
+
+RUN_TIMEOUT = 120
+FLASH_TARGET = 256 * 1024
+
+
+def _firmware(pki, tmp_path_factory):
+    no_cmake = fake_tool_dir(tmp_path_factory.mktemp("tools"), "cmake")
+    return build_make_an386(pki, image_port(), 2, FAST,
+                            env={"PATH": f"{no_cmake}:{os.environ['PATH']}"})
+
+
+def test_the_make_firmware_builds_without_cmake_and_runs_the_demo_on_the_cortex_m4f(
+        pki, client_id, tmp_path_factory):
+    elf = _firmware(pki, tmp_path_factory)
+    port = image_port()
+    topic = f"{client_id}/example/topic"
+    log = run_demo_with_broker(elf, "an386", pki, client_id, port,
+                               2 * int(FAST["DEMO_PUBLISH_COUNT"]), RUN_TIMEOUT)
+    assert_logged(log, demo_flow_patterns(port, topic) + [
+        r"main: mps2-an386 \(Cortex-M4, FPU on, hard-float ABI, 25 MHz\), "
+        r"FreeRTOS V11\.2\.0, heap 40960 bytes; Rust MQTT demo",
+        r"DHCP lease 10\.0\.2\.15",
+        r"demo task stack high-water mark: \d+ of 6144 bytes used",
+        r"FreeRTOS heap minimum ever free: \d+ of 40960 bytes",
+        r"exit code 0",
+    ])
+    assert not re.search(r"\[(ERROR|FATAL)\]", log), log
+
+
+def test_the_make_firmware_is_hard_float_size_optimised_and_without_lwip_asserts(
+        pki, tmp_path_factory, tmp_path):
+    elf = _firmware(pki, tmp_path_factory)
+    attrs = subprocess.run(["arm-none-eabi-readelf", "-A", str(elf)], capture_output=True,
+                           text=True, check=True, timeout=60).stdout
+    assert re.search(r"Tag_CPU_arch: v7E-M", attrs), attrs
+    assert re.search(r"Tag_ABI_VFP_args: VFP registers", attrs), attrs
+    assert not_size_optimised(elf) == []
+    flash = flash_bytes(elf, tmp_path)
+    assert sorted(set(re.findall(rb"lwip/[\w/]+\.c", flash))) == []
+    assert b"/.cargo/registry/" not in flash
+
+
+def test_the_make_firmware_footprint_is_reported_by_component(pki, tmp_path_factory):
+    elf = _firmware(pki, tmp_path_factory)
+    r = subprocess.run([sys.executable, str(REPO / "tools" / "size-firmware"),
+                        str(elf.with_suffix(".map")), "--check",
+                        "--flash-budget", str(FLASH_TARGET)],
+                       capture_output=True, text=True, timeout=60)
+    assert r.returncode == 0, r.stdout + r.stderr
+    for row in ["Rust component", "mbedTLS", "lwIP", "FreeRTOS kernel", "C shim", "board",
+                "libc", "FreeRTOS heap"]:
+        assert re.search(rf"^{re.escape(row)}.*\d", r.stdout, re.M), r.stdout
+
+
+def test_make_names_the_variable_to_set_when_the_credentials_are_missing(tmp_path):
+    r = subprocess.run(["make", "-C", str(REPO / "demos" / "make-mps2-an386"),
+                        f"BUILD={tmp_path / 'build'}", f"DEMO_CREDENTIALS_DIR={tmp_path}"],
+                       capture_output=True, text=True, timeout=120, stdin=subprocess.DEVNULL)
+    assert r.returncode != 0
+    assert re.search(r"DEMO_CREDENTIALS_DIR: no demo_credentials\.h in '.*': "
+                     r"run certs/gen-pki\.sh", r.stderr), r.stderr
