@@ -4,6 +4,8 @@
 //!   fleet-sim simulate --devices N [model options] [--json FILE]
 //!   fleet-sim figures --events FILE --devices N --restart-ms T [--json FILE]
 //!   fleet-sim compare --events FILE --restart-ms T [--runs K] [model options]
+//!   fleet-sim sweep --devices N --caps-ms A,B,.. [--attempts-list 5,0] [model options]
+//!   fleet-sim table --devices N,N,.. [model options]   (full jitter and none, one row each)
 //!
 //! Model options (defaults: the reference demo's backoff with the 1 s floor
 //! and full jitter, AWS IoT Core's 500 connects per second):
@@ -287,6 +289,96 @@ fn compare(mut a: Args) -> Result<(), String> {
     )
 }
 
+fn list<T: std::str::FromStr>(a: &mut Args, name: &str, default: &str) -> Result<Vec<T>, String> {
+    let text = a.take(name).unwrap_or_else(|| default.to_string());
+    text.split(',')
+        .map(|v| {
+            v.trim()
+                .parse()
+                .map_err(|_| format!("{name}: not a list of numbers: {text:?}"))
+        })
+        .collect()
+}
+
+const ROW_HEAD: &str = "| peak /100 ms after restart | 50 % back | 95 % back | 100 % back | \
+                        100 % / (N/R) | attempts per device (mean / max) | refused for the rate | \
+                        shortest gap |";
+
+fn row(p: &Params, o: &Outcome) -> String {
+    let f = &o.figures;
+    let s = |t: Option<f64>| t.map_or("never".to_string(), |t| format!("{:.1} s", t / 1000.0));
+    let ideal = if p.rate > 0.0 {
+        f.reconnected_ms[2].map_or("-".into(), |t| {
+            format!("{:.2}", t / 1000.0 / (p.devices as f64 / p.rate))
+        })
+    } else {
+        "-".into()
+    };
+    format!(
+        "| {} | {} | {} | {} | {ideal} | {:.1} / {} | {} | {} |",
+        f.peak_per_bin_after_restart,
+        s(f.reconnected_ms[0]),
+        s(f.reconnected_ms[1]),
+        s(f.reconnected_ms[2]),
+        f.attempts_per_device_mean,
+        f.attempts_per_device_max,
+        o.refused_for_rate,
+        s(f.min_gap_ms)
+    )
+}
+
+/// One row per (cap, retries per iteration): the trade between time to
+/// reconnect everyone and the attempts the broker has to refuse.
+fn sweep(mut a: Args) -> Result<(), String> {
+    let devices = a.num("--devices", 0usize)?;
+    if devices == 0 {
+        return Err("--devices N is required (N > 0)".into());
+    }
+    let caps: Vec<u32> = list(&mut a, "--caps-ms", "5000")?;
+    let attempts: Vec<u32> = list(&mut a, "--attempts-list", "5,0")?;
+    let base = model(&mut a, devices)?;
+    a.done()?;
+    println!("sweep: {}", describe(&base));
+    println!("| cap | retries per iteration {}", ROW_HEAD);
+    println!("|---|---|---|---|---|---|---|---|---|---|");
+    for &cap in &caps {
+        for &n in &attempts {
+            let mut p = base.clone();
+            p.cap_ms = cap;
+            p.retries = n;
+            let o = run(&p);
+            let n = if n == 0 {
+                "forever".to_string()
+            } else {
+                n.to_string()
+            };
+            println!("| {:.1} s | {n} {}", f64::from(cap) / 1000.0, row(&p, &o));
+        }
+    }
+    Ok(())
+}
+
+/// One row per fleet size and jitter mode, same model otherwise.
+fn table(mut a: Args) -> Result<(), String> {
+    let sizes: Vec<usize> = list(&mut a, "--devices", "10000,100000,1000000")?;
+    let base = model(&mut a, 1)?;
+    a.done()?;
+    println!("table: {}", describe(&base).replacen("1 devices, ", "", 1));
+    println!("| devices | jitter {}", ROW_HEAD);
+    println!("|---|---|---|---|---|---|---|---|---|---|");
+    for &n in &sizes {
+        for jitter in [true, false] {
+            let mut p = base.clone();
+            p.devices = n;
+            p.jitter = jitter;
+            let o = run(&p);
+            let j = if jitter { "full" } else { "none" };
+            println!("| {n} | {j} {}", row(&p, &o));
+        }
+    }
+    Ok(())
+}
+
 fn main() -> ExitCode {
     let mut words: Vec<String> = std::env::args().skip(1).collect();
     if words.is_empty() || words.iter().any(|w| w == "-h" || w == "--help") {
@@ -303,6 +395,8 @@ fn main() -> ExitCode {
         "simulate" => simulate(a),
         "figures" => figures(a),
         "compare" => compare(a),
+        "sweep" => sweep(a),
+        "table" => table(a),
         other => Err(format!("unknown command {other:?}\n\n{}", usage())),
     };
     match r {
