@@ -21,11 +21,19 @@
 # cargo runs on every build and decides itself what is out of date.
 #
 # Defines RUST_LIB (the archive) and DEMO_CONFIG_INCLUDES, DEMO_CONFIG_CFLAGS
-# for the C files that include demo_config.h.
+# for the C files that include demo_config.h; the goal `clippy` lints the
+# crate with the platform binding for this target.
 
 CARGO ?= cargo
 CARGO_TARGET_DIR ?= $(BUILD)/cargo
 DEMO_CREDENTIALS_DIR ?= $(REPO)/certs/generated
+# cargo runs in the repository and bindgen in the crate: absolute paths only.
+override CARGO_TARGET_DIR := $(abspath $(CARGO_TARGET_DIR))
+override DEMO_CONFIG_DIR := $(abspath $(DEMO_CONFIG_DIR))
+override DEMO_CREDENTIALS_DIR := $(abspath $(DEMO_CREDENTIALS_DIR))
+# make exports command-line variables to recipes; the arguments file is
+# the only input build.rs gets from here.
+unexport DEMO_CONFIG_DIR DEMO_INCLUDE_DIRS DEMO_CLANG_ARGS
 
 ifeq ($(wildcard $(DEMO_CONFIG_DIR)/demo_config.h),)
 $(error DEMO_CONFIG_DIR: no demo_config.h in '$(DEMO_CONFIG_DIR)')
@@ -58,13 +66,20 @@ RUST_LIB := $(CARGO_TARGET_DIR)/$(RUST_TARGET)/release/librust_component.a
 $(RUST_CLANG_ARGS_FILE): FORCE
 	$(call write_if_changed,$@,$(subst $(space),$(newline),$(strip $(_rust_clang_args))))
 
+_cargo = cd "$(REPO)" && env CARGO_TARGET_DIR="$(CARGO_TARGET_DIR)" \
+	DEMO_CLANG_ARGS_FILE="$(RUST_CLANG_ARGS_FILE)" \
+	$(_bindgen_var)="-isystem $(NEWLIB_INCLUDE)" \
+	$(CARGO) $(1) --release --locked -p rust-component --lib \
+	--target $(RUST_TARGET) --features freertos $(if $(filter 1,$(V)),,--quiet)
+
 $(RUST_LIB): $(RUST_CLANG_ARGS_FILE) FORCE
-	$(call say,CARGO,$(RUST_TARGET))cd "$(REPO)" && env \
-		CARGO_TARGET_DIR="$(CARGO_TARGET_DIR)" \
-		DEMO_CLANG_ARGS_FILE="$(RUST_CLANG_ARGS_FILE)" \
-		$(_bindgen_var)="-isystem $(NEWLIB_INCLUDE)" \
-		$(CARGO) build --release --locked -p rust-component --lib \
-		--target $(RUST_TARGET) --features freertos $(if $(filter 1,$(V)),,--quiet)
+	$(call say,CARGO,$(RUST_TARGET))$(call _cargo,build)
+
+# Lints the platform binding too (plain `cargo clippy` cannot: it needs the
+# firmware's headers).
+.PHONY: clippy
+clippy: $(RUST_CLANG_ARGS_FILE)
+	$(call say,CLIPPY,$(RUST_TARGET))$(call _cargo,clippy) -- -D warnings
 
 space := $(subst ,, )
 define newline
