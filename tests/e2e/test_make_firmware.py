@@ -12,7 +12,7 @@ import re
 import subprocess
 import sys
 
-from demo_image import REPO, assert_logged, demo_flow_patterns, image_port
+from demo_image import BUILD_ROOT, REPO, assert_logged, demo_flow_patterns, image_port
 from firmware_checks import flash_bytes, not_size_optimised
 from mps2 import build_make_an386, fake_tool_dir, run_demo_with_broker
 from test_qemu_demo import FAST
@@ -77,3 +77,24 @@ def test_make_names_the_variable_to_set_when_the_credentials_are_missing(tmp_pat
     assert r.returncode != 0
     assert re.search(r"DEMO_CREDENTIALS_DIR: no demo_credentials\.h in '.*': "
                      r"run certs/gen-pki\.sh", r.stderr), r.stderr
+
+
+def test_tools_demo_qemu_runs_the_rsa_configuration_on_the_an386(pki):
+    """tools/demo-qemu --board an386 --rsa: an RSA-2048 PKI of its own (certs/generated keeps its
+    P-256 one), the Make firmware, QEMU with the fixed -icount shift, the demo's status."""
+    stamp = (pki / "pki.stamp").read_text()
+    env = dict(os.environ, DEMO_ITERATIONS="1", DEMO_PUBLISH_DELAY_MS="100",
+               DEMO_BUILD_DIR=str(BUILD_ROOT / "demo-qemu-an386-rsa"),
+               DEMO_QEMU_TIMEOUT=str(RUN_TIMEOUT),
+               DEMO_RUST_TARGET_DIR=str(BUILD_ROOT / "cargo-make"))
+    r = subprocess.run([str(REPO / "tools" / "demo-qemu"), "--board", "an386", "--rsa"],
+                       stdin=subprocess.DEVNULL, capture_output=True, text=True, timeout=1200,
+                       env=env)
+    out = r.stdout + r.stderr
+    assert r.returncode == 0, out
+    assert re.search(r"demo-qemu: qemu-system-arm -M mps2-an386 .* -icount shift=5 ", out), out
+    assert re.search(r"TLS established with localhost:\d+: TLSv1\.2, TLS-ECDHE-RSA-\S+, "
+                     r"handshake \d+ ticks", out), out
+    assert re.search(r"demo-qemu: exit status 0", out), out
+    assert re.search(r"stopped mosquitto PID \d+", out), out
+    assert (pki / "pki.stamp").read_text() == stamp

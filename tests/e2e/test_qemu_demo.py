@@ -147,5 +147,6 @@ def test_tools_demo_qemu_runs_the_demo_and_returns_its_status(tools_present):
     out = r.stdout + r.stderr
     assert r.returncode == 0, out
     assert re.search(r"iteration 1 succeeded", out), out
+    assert re.search(r"demo-qemu: qemu-system-arm -M mps2-an385 .* -icount shift=5 ", out), out
     assert re.search(r"demo-qemu: exit status 0", out), out
     assert re.search(r"stopped mosquitto PID \d+", out), out
