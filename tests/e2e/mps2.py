@@ -31,6 +31,18 @@ ICOUNT_SHIFT = 5
 
 MACHINES = {"an385": "mps2-an385", "an386": "mps2-an386"}
 
+# Short timings so a run takes seconds; the logic is the reference demo's. The QEMU tests of both
+# boards and the README figures build with these, so they share their builds.
+QEMU_TIMINGS = {
+    "DEMO_PUBLISH_COUNT": "2",
+    "DEMO_DELAY_BETWEEN_PUBLISHES_MS": "100",
+    "DEMO_DELAY_BETWEEN_DEMO_ITERATIONS_MS": "300",
+    "DEMO_RETRY_BACKOFF_BASE_MS": "500",
+    "DEMO_RETRY_MAX_BACKOFF_DELAY_MS": "2000",
+    "DEMO_RETRY_MAX_ATTEMPTS": "3",
+    "DEMO_RETRY_MIN_DELAY_MS": "0",  # no fleet floor: check_jitter expects the plain draws
+}
+
 
 def qemu_cmd(elf: Path, board: str = "an385") -> list:
     """The QEMU command line that runs an MPS2 image to its semihosting exit."""

@@ -13,7 +13,7 @@ import re
 
 from demo_image import build_image, image_port
 from firmware_checks import flash_bytes, not_size_optimised
-from test_qemu_demo import FAST
+from mps2 import QEMU_TIMINGS as FAST
 
 
 def _elf(pki):

@@ -14,8 +14,8 @@ import sys
 
 from demo_image import BUILD_ROOT, REPO, assert_logged, demo_flow_patterns, image_port
 from firmware_checks import flash_bytes, not_size_optimised
+from mps2 import QEMU_TIMINGS as FAST
 from mps2 import build_make_an386, fake_tool_dir, run_demo_with_broker
-from test_qemu_demo import FAST
 
 RUN_TIMEOUT = 120
 FLASH_TARGET = 256 * 1024

@@ -24,23 +24,16 @@ import pytest
 from broker import Broker
 from demo_image import (BUILD_ROOT, REPO, assert_logged, build_image, check_jitter,
                         demo_flow_patterns, image_port, retry_delays_ms, run_image)
-from mps2 import qemu_cmd, run_demo_with_broker
+from mps2 import QEMU_TIMINGS, qemu_cmd, run_demo_with_broker
 
 RUN_TIMEOUT = 120     # seconds, per QEMU run
 TOOL_TIMEOUT = 1200   # seconds, tools/demo-qemu (build + run)
 HEAP_TARGET = 40 * 1024
 FLASH_TARGET = 256 * 1024
 
-# Short timings so a run takes seconds; the logic is the reference demo's.
-FAST = {
-    "DEMO_PUBLISH_COUNT": "2",
-    "DEMO_DELAY_BETWEEN_PUBLISHES_MS": "100",
-    "DEMO_DELAY_BETWEEN_DEMO_ITERATIONS_MS": "300",
-    "DEMO_RETRY_BACKOFF_BASE_MS": "500",
-    "DEMO_RETRY_MAX_BACKOFF_DELAY_MS": "2000",
-    "DEMO_RETRY_MAX_ATTEMPTS": "3",
-    "DEMO_RETRY_MIN_DELAY_MS": "0",  # no fleet floor: check_jitter expects the plain draws
-}
+# Short timings so a run takes seconds (mps2.QEMU_TIMINGS, shared with the an386 tests and the
+# README figures, so they reuse these builds).
+FAST = QEMU_TIMINGS
 
 
 @pytest.fixture(scope="session")
