@@ -136,6 +136,34 @@
  * 2 * N / R seconds, and RETRY_MAX_ATTEMPTS 0, so a long outage does not
  * restart every device's backoff at the base.
  */
+/*
+ * Fleet sizing, optional: democonfigFLEET_DEVICES (N, devices that can lose
+ * the broker at once) and democonfigFLEET_CONNECTS_PER_SECOND (R, the
+ * broker's connect quota; AWS IoT Core: 500 per account by default). With
+ * both, the backoff follows the README's recommendation ("Fleet behaviour"):
+ * retry forever within an iteration (RETRY_MAX_ATTEMPTS 0, so a long outage
+ * does not restart the backoff at the base after a fixed pause) and cap the
+ * ceiling at N / (10 R) seconds, at least 5 s: the whole fleet is back within
+ * about 1.1 N / R, with about 15 attempts per device instead of hundreds.
+ * A value defined explicitly still wins.
+ */
+#if defined(democonfigFLEET_DEVICES) || defined(democonfigFLEET_CONNECTS_PER_SECOND)
+#if !defined(democonfigFLEET_DEVICES) || !defined(democonfigFLEET_CONNECTS_PER_SECOND)
+#error "fleet sizing needs both democonfigFLEET_DEVICES and democonfigFLEET_CONNECTS_PER_SECOND"
+#endif
+#if (democonfigFLEET_DEVICES < 1) || (democonfigFLEET_CONNECTS_PER_SECOND < 1)
+#error "democonfigFLEET_DEVICES and democonfigFLEET_CONNECTS_PER_SECOND must be at least 1"
+#endif
+#ifndef democonfigRETRY_MAX_ATTEMPTS
+#define democonfigRETRY_MAX_ATTEMPTS            0
+#endif
+#if !defined(democonfigRETRY_MAX_BACKOFF_DELAY_MS) && \
+	(democonfigFLEET_DEVICES * 100 / democonfigFLEET_CONNECTS_PER_SECOND > 5000)
+#define democonfigRETRY_MAX_BACKOFF_DELAY_MS \
+	(democonfigFLEET_DEVICES * 100 / democonfigFLEET_CONNECTS_PER_SECOND)
+#endif
+#endif
+
 #ifndef democonfigRETRY_BACKOFF_BASE_MS
 #define democonfigRETRY_BACKOFF_BASE_MS         500
 #endif
