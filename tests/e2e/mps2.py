@@ -20,7 +20,7 @@ import re
 import shutil
 import subprocess
 from pathlib import Path
-from typing import Dict, Mapping
+from typing import Dict, Mapping, Sequence
 
 from broker import Broker, Observer
 from demo_image import BUILD_ROOT, BUILD_TIMEOUT_S, REPO, run_image
@@ -87,12 +87,14 @@ _built: Dict[tuple, Path] = {}
 
 
 def build_make_an386(pki: Path, port: int, iterations: int, timings: Mapping[str, str],
-                     env: Mapping[str, str] = None, **overrides: str) -> Path:
+                     env: Mapping[str, str] = None, make_vars: Sequence[str] = (),
+                     **overrides: str) -> Path:
     """Build demos/make-mps2-an386 with GNU Make for a broker on `port` (once per
     configuration); the ELF's path (the link map is beside it, .map).
 
     timings/overrides: DEMO_<NAME> settings as for the CMake images, passed to make as
-    DEMO_DEFINES. env: extra environment for make (e.g. a PATH without cmake)."""
+    DEMO_DEFINES. env: extra environment for make (e.g. a PATH without cmake). make_vars: more
+    VAR=value arguments (e.g. DEBUG=1)."""
     settings = dict(timings)
     settings.update(overrides)
     settings.update({"DEMO_MQTT_BROKER_ENDPOINT": "localhost", "DEMO_ALLOW_ANY_BROKER_PORT": "1",
@@ -101,13 +103,13 @@ def build_make_an386(pki: Path, port: int, iterations: int, timings: Mapping[str
     for name, value in sorted(settings.items()):
         value = f'"{value}"' if name in _STRINGS else value
         defines.append(f"{_democonfig(name)}={value}")
-    key = tuple(defines) + (str(pki),)
+    key = tuple(defines) + (str(pki),) + tuple(make_vars)
     if key in _built:
         return _built[key]
     build = BUILD_ROOT / f"make-an386-{hashlib.sha1(repr(key).encode()).hexdigest()[:10]}"
     cmd = ["make", "-C", str(REPO / "demos" / "make-mps2-an386"), f"-j{os.cpu_count() or 2}",
            f"BUILD={build}", f"CARGO_TARGET_DIR={BUILD_ROOT / 'cargo-make'}",
-           f"DEMO_CREDENTIALS_DIR={pki}", "DEMO_DEFINES=" + " ".join(defines)]
+           f"DEMO_CREDENTIALS_DIR={pki}", "DEMO_DEFINES=" + " ".join(defines), *make_vars]
     BUILD_ROOT.mkdir(parents=True, exist_ok=True)
     with open(BUILD_ROOT / ".lock", "w") as lock:
         fcntl.flock(lock, fcntl.LOCK_EX)  # one build at a time (shared cargo dirs)

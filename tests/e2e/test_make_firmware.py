@@ -58,6 +58,22 @@ def test_the_make_firmware_is_hard_float_size_optimised_and_without_lwip_asserts
     assert b"/.cargo/registry/" not in flash
 
 
+def test_a_debug_build_keeps_lwip_assertions_and_its_core_locking_checks_pass(
+        pki, client_id, tmp_path):
+    """Release builds drop lwIP's assertions; DEBUG=1 keeps them, with the FreeRTOS port's check
+    that every raw lwIP call holds the core lock (net.c, c-shim/src/sockets_lwip.c). The demo
+    runs through without one firing (a failed one exits 101)."""
+    elf = build_make_an386(pki, image_port(), 1, FAST, make_vars=["DEBUG=1"])
+    flash = flash_bytes(elf, tmp_path)
+    assert re.search(rb"lwip/api/tcpip\.c", flash), "lwIP assertions compiled in"
+    syms = subprocess.run(["arm-none-eabi-nm", str(elf)], capture_output=True, text=True,
+                          check=True, timeout=60).stdout
+    assert re.search(r" T sys_check_core_locking$", syms, re.M), "core-locking checks linked"
+    log = run_demo_with_broker(elf, "an386", pki, client_id, image_port(),
+                               int(FAST["DEMO_PUBLISH_COUNT"]), RUN_TIMEOUT)
+    assert_logged(log, [r"iteration 1 succeeded", r"exit code 0"])
+
+
 def test_the_make_firmware_footprint_is_reported_by_component(pki, tmp_path_factory):
     elf = _firmware(pki, tmp_path_factory)
     r = subprocess.run([sys.executable, str(REPO / "tools" / "size-firmware"),
