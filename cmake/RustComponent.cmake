@@ -27,9 +27,17 @@
 # freertos_rs_* shim, kernel), so list it before those libraries.
 #
 # ENV entries are passed verbatim to cargo's environment ("NAME=value", one
-# list element each; values may contain spaces). For thumbv7m-none-eabi,
-# BINDGEN_EXTRA_CLANG_ARGS_thumbv7m_none_eabi="-isystem /usr/lib/arm-none-eabi/include"
-# is added unless ENV sets it: bindgen's clang needs newlib's headers there.
+# list element each; values may contain spaces). The firmware's C compiler
+# and flags reach build.rs as CC_<triple> / CFLAGS_<triple> (the `cc` crate's
+# variables): CMAKE_C_COMPILER and CMAKE_C_FLAGS, unless ENV sets them.
+# build.rs checks the C types Rust uses against that compiler's layout, gives
+# bindgen its ABI (short enums, float ABI) and libc include dirs, and stops
+# on a float-ABI mismatch between the Rust target and those flags.
+#
+# Rebuilds follow header content: cargo runs through RustComponentCargo.cmake,
+# which hashes the headers build.rs read last time (listed in
+# <build>/<TARGET>_inputs.txt) into DEMO_INPUT_DIGEST, so a header restored
+# with an older timestamp still reruns bindgen.
 #
 # Cache variables: CARGO_EXECUTABLE, RUSTC_EXECUTABLE (found on PATH or in
 # ~/.cargo/bin).
@@ -79,12 +87,16 @@ function(add_rust_component)
     set(_lib "${_target_dir}/${_triple}/release/${CMAKE_STATIC_LIBRARY_PREFIX}rust_component${CMAKE_STATIC_LIBRARY_SUFFIX}")
 
     set(_env "CARGO_TARGET_DIR=${_target_dir}")
-    if(_triple STREQUAL "thumbv7m-none-eabi"
-       AND NOT "${_rc_ENV}" MATCHES "BINDGEN_EXTRA_CLANG_ARGS_thumbv7m_none_eabi=")
-        list(APPEND _env
-             "BINDGEN_EXTRA_CLANG_ARGS_thumbv7m_none_eabi=-isystem /usr/lib/arm-none-eabi/include")
+    string(REGEX REPLACE "[-.]" "_" _tvar "${_triple}")
+    if(NOT "${_rc_ENV}" MATCHES "(^|;)CC_${_tvar}=")
+        list(APPEND _env "CC_${_tvar}=${CMAKE_C_COMPILER}")
+    endif()
+    if(NOT "${_rc_ENV}" MATCHES "(^|;)CFLAGS_${_tvar}=")
+        string(STRIP "${CMAKE_C_FLAGS}" _cflags)
+        list(APPEND _env "CFLAGS_${_tvar}=${_cflags}")
     endif()
     list(APPEND _env ${_rc_ENV})
+    set(_inputs "${CMAKE_BINARY_DIR}/${_rc_TARGET}_inputs.txt")
 
     set(_features "")
     if(_rc_FEATURES)
@@ -95,10 +107,13 @@ function(add_rust_component)
     # add_custom_target is always out of date: cargo runs on every build and
     # only rewrites the archive when something changed (BYPRODUCTS lets the
     # generator relink exactly then).
+    set(_cargo_args build --release --locked -p rust-component --lib
+        --target "${_triple}" ${_features})
     add_custom_target(${_rc_TARGET}_cargo
         COMMAND "${CMAKE_COMMAND}" -E env ${_env}
-                "${CARGO_EXECUTABLE}" build --release --locked
-                -p rust-component --lib --target "${_triple}" ${_features}
+                "${CMAKE_COMMAND}" "-DCARGO=${CARGO_EXECUTABLE}" "-DINPUTS_LIST=${_inputs}"
+                "-DWORKDIR=${_root}" "-DARGS=${_cargo_args}"
+                -P "${CMAKE_CURRENT_FUNCTION_LIST_DIR}/RustComponentCargo.cmake"
         WORKING_DIRECTORY "${_root}"
         BYPRODUCTS "${_lib}"
         COMMENT "cargo build -p rust-component --target ${_triple}"

@@ -1,77 +1,94 @@
 //! Build script of rust-component.
 //!
 //! Without the `freertos` feature it does nothing: the engine and the demo
-//! flow build and test on the host with no C headers.
+//! flow build and test on the host with no C headers, and the staticlib's
+//! C entry points return `MQTT_DEMO_ERR_NO_PLATFORM`.
 //!
-//! With `freertos` it runs bindgen over the image's C headers and writes to
-//! `$OUT_DIR`:
-//! * `bindings.rs`: the TLS transport (`transport_mbedtls.h`, FreeRTOS-Plus
-//!   names), the log sink (`demo_log.h`), PKCS#11 (`p11-kit/pkcs11.h` from
-//!   Debian's libp11-kit-dev) and the few FreeRTOS kernel calls used;
-//! * `demo_config.rs`: the `democonfig*` values of the image's
-//!   `demo_config.h`, as bindgen evaluated them, typed for Rust (strings as
-//!   `&str`, PEMs as NUL-terminated `&[u8]`). Missing optional values take
-//!   the reference demo's defaults; missing required ones fail the build.
+//! With `freertos` it reads the firmware's C headers, as the firmware's own
+//! C compiler sees them, and writes to `$OUT_DIR`:
+//! * `bindings.rs`: bindgen's declarations of the TLS transport
+//!   (`transport_mbedtls.h`, FreeRTOS-Plus names), the log sink
+//!   (`demo_log.h`), PKCS#11 (p11-kit's `p11-kit/pkcs11.h` or corePKCS11's
+//!   `core_pkcs11.h`) and the few FreeRTOS kernel calls used;
+//! * `layout_check.rs`: the C compiler's size, alignment and field offsets
+//!   of every C type Rust allocates, reads or passes by value, as items that
+//!   fail to compile on a mismatch (see `build/cview.rs`); before that,
+//!   bindgen's layouts are compared with the C compiler's here, and a
+//!   mismatch stops the build with both figures;
+//! * `demo_config.rs`: the `democonfig*` values of the firmware's
+//!   `demo_config.h`, typed for Rust. Missing optional values take the
+//!   reference demo's defaults; missing required ones fail the build.
 //!
-//! Environment (all optional; the CMake build sets the first one):
+//! # The build interface (plain `cargo build`, CMake, Make, IDEs)
 //!
 //! | variable | meaning |
 //! |---|---|
-//! | `DEMO_CLANG_ARGS_FILE` | file with one clang argument per line (`-I...`, `-D...`); written by the image's CMake build |
-//! | `DEMO_CLANG_ARGS` | more clang arguments, separated by whitespace |
-//! | `DEMO_CONFIG_DIR` | directory holding `demo_config.h` (searched first) |
-//! | `DEMO_INCLUDE_DIRS` | more include directories, separated by `:` or `;` (FreeRTOS include, port and config dirs; mbedTLS include and config dirs; c-shim include; credentials dir) |
-//! | `DEMO_PKCS11_INCLUDE_DIR` | directory holding `p11-kit/pkcs11.h`; default `/usr/include/p11-kit-1` |
-//! | `BINDGEN_EXTRA_CLANG_ARGS[_<target>]` | read by bindgen itself, e.g. `-isystem /usr/lib/arm-none-eabi/include` for `thumbv7m-none-eabi` |
+//! | `DEMO_CONFIG_DIR` | directory holding `demo_config.h` |
+//! | `DEMO_INCLUDE_DIRS` | include directories, separated like `PATH` (`:` on Linux/macOS, `;` on Windows; `C:\...` and spaces work): FreeRTOS include, port and config dirs; mbedTLS include and config dirs; the TLS transport's dir; the PKCS#11 header's dir; the credentials dir; `demo_log.h`'s dir |
+//! | `DEMO_CLANG_ARGS` | more `-I`/`-D`/`-isystem` arguments, separated by spaces; quote a whole argument that holds spaces (`"-IC:/My Firmware/inc"`); quotes inside an argument stay (`-DMBEDTLS_CONFIG_FILE="demo_mbedtls3_config.h"`) |
+//! | `DEMO_CLANG_ARGS_FILE` | a file with one argument per line (what CMake writes); any characters allowed |
+//! | `CC_<target>` | the firmware's C compiler (default: the `cc` crate's, e.g. `arm-none-eabi-gcc`) |
+//! | `CFLAGS_<target>` | its CPU/ABI flags, e.g. `-mcpu=cortex-m4 -mfpu=fpv4-sp-d16 -mfloat-abi=hard` |
+//! | `DEMO_INPUT_DIGEST` | optional: a digest of the input headers' contents; a new value reruns this script (CMake sets it, so a restored older header still rebuilds) |
+//! | `DEMO_INPUTS_LIST_FILE` | optional: where to write the list of headers bindgen read (for that digest) |
 //!
-//! Search order: `DEMO_CONFIG_DIR`, `DEMO_INCLUDE_DIRS`, the file, then
-//! `DEMO_CLANG_ARGS`, and last this repository's `c-shim/include` and the
-//! PKCS#11 directory, so an image's own copies win. mbedTLS must be seen
-//! with the image's configuration (`-DMBEDTLS_CONFIG_FILE=...`): the size
-//! of `TlsTransportParams_t`, which Rust allocates, depends on it.
+//! `<target>` is the cargo target with `-` and `.` as `_`
+//! (`CC_thumbv7em_none_eabihf`). One of the first four is required; every
+//! error names the variable to set. Headers are read only from the
+//! directories named: nothing is added behind the caller's back.
+//!
+//! From the C compiler this script derives what bindgen's clang needs to
+//! see the same ABI: short enums (`__ARM_SIZEOF_MINIMAL_ENUM`), the float
+//! ABI, char signedness, and the compiler's own libc include directories
+//! (so `BINDGEN_EXTRA_CLANG_ARGS_<target>` is not needed). It stops when
+//! cargo's float ABI (`...eabihf` or not) and the C compiler's
+//! (`__ARM_PCS_VFP`) disagree.
+//!
+//! Adapting to the firmware's headers: `TLS_FreeRTOS_GetCipherSuite` is used
+//! when the transport header declares it (cfg `demo_transport_cipher_suite`);
+//! when the transport header does not define `struct NetworkContext`
+//! (FreeRTOS-Plus leaves that to the application), the FreeRTOS application
+//! convention `struct NetworkContext { TlsTransportParams_t *pParams; }` is
+//! defined here, as every FreeRTOS-Plus demo does.
 //!
 //! Values in `demo_config.h` must be literals or arithmetic on literals and
 //! other macros (bindgen evaluates those, not casts); strings may be
 //! concatenations of literals.
 
+#[cfg(feature = "freertos")]
+#[path = "build/cview.rs"]
+mod cview;
+
 fn main() {
     println!("cargo:rerun-if-changed=build.rs");
+    println!("cargo:rerun-if-changed=build");
+    println!("cargo::rustc-check-cfg=cfg(demo_transport_cipher_suite)");
     #[cfg(feature = "freertos")]
     freertos::generate();
 }
 
 #[cfg(feature = "freertos")]
 mod freertos {
-    use std::collections::BTreeMap;
+    use std::collections::{BTreeMap, BTreeSet};
     use std::env;
     use std::fmt::Write as _;
     use std::fs;
     use std::path::{Path, PathBuf};
     use std::sync::{Arc, Mutex};
 
+    use crate::cview::{self, CCompiler, TypeQuery};
+
     const ENV_VARS: &[&str] = &[
-        "DEMO_CLANG_ARGS_FILE",
-        "DEMO_CLANG_ARGS",
         "DEMO_CONFIG_DIR",
         "DEMO_INCLUDE_DIRS",
-        "DEMO_PKCS11_INCLUDE_DIR",
+        "DEMO_CLANG_ARGS",
+        "DEMO_CLANG_ARGS_FILE",
+        "DEMO_INPUT_DIGEST",
+        "DEMO_INPUTS_LIST_FILE",
     ];
 
-    /// The headers, in include order.
-    const WRAPPER: &str = r#"
-#include "FreeRTOS.h"
-#include "task.h"
-#include "demo_config.h"
-#include "demo_log.h"
-#include "transport_mbedtls.h"
-#include <p11-kit/pkcs11.h>
-
-/* Values behind casts, which bindgen cannot evaluate in a macro but clang
- * evaluates in a constant initializer. */
-static const uint32_t demo_rs_tick_rate_hz = configTICK_RATE_HZ;
-static const BaseType_t demo_rs_pd_pass = pdPASS;
-static const BaseType_t demo_rs_scheduler_running = taskSCHEDULER_RUNNING;
-"#;
+    /// Where the include directories can come from, for error messages.
+    const DIR_VARS: &str = "DEMO_INCLUDE_DIRS (or DEMO_CLANG_ARGS / DEMO_CLANG_ARGS_FILE)";
 
     const FUNCTIONS: &[&str] = &[
         "TLS_FreeRTOS_Connect",
@@ -116,11 +133,53 @@ static const BaseType_t demo_rs_scheduler_running = taskSCHEDULER_RUNNING;
         "CK_TRUE",
     ];
 
-    /// Macro values seen by bindgen.
+    /// Every C type Rust allocates, reads or passes by value, with the
+    /// fields Rust touches: checked against the firmware's C compiler.
+    fn checked_types() -> Vec<TypeQuery> {
+        vec![
+            TypeQuery::new("NetworkContext_t", &["pParams"]),
+            TypeQuery::new("TlsTransportParams_t", &[]),
+            TypeQuery::new(
+                "NetworkCredentials_t",
+                &[
+                    "pAlpnProtos",
+                    "disableSni",
+                    "pRootCa",
+                    "rootCaSize",
+                    "pClientCert",
+                    "clientCertSize",
+                    "pPrivateKey",
+                    "privateKeySize",
+                ],
+            ),
+            TypeQuery::new("TlsTransportStatus_t", &[]),
+            TypeQuery::new(
+                "CK_FUNCTION_LIST",
+                &[
+                    "C_Initialize",
+                    "C_GetSlotList",
+                    "C_OpenSession",
+                    "C_CloseSession",
+                    "C_GenerateRandom",
+                ],
+            ),
+            TypeQuery::new("CK_SESSION_HANDLE", &[]),
+            TypeQuery::new("CK_SLOT_ID", &[]),
+            TypeQuery::new("CK_ULONG", &[]),
+            TypeQuery::new("CK_FLAGS", &[]),
+            TypeQuery::new("CK_RV", &[]),
+            TypeQuery::new("TickType_t", &[]),
+            TypeQuery::new("BaseType_t", &[]),
+            TypeQuery::new("UBaseType_t", &[]),
+        ]
+    }
+
+    /// Macro values seen by bindgen, and the headers it read.
     #[derive(Debug, Default)]
     struct Macros {
         strings: BTreeMap<String, Vec<u8>>,
         ints: BTreeMap<String, i64>,
+        headers: BTreeSet<String>,
     }
 
     #[derive(Debug)]
@@ -138,6 +197,11 @@ static const BaseType_t demo_rs_scheduler_running = taskSCHEDULER_RUNNING;
             }
             None
         }
+        fn include_file(&self, filename: &str) {
+            if let Ok(mut m) = self.0.lock() {
+                m.headers.insert(filename.to_owned());
+            }
+        }
     }
 
     fn fail(msg: &str) -> ! {
@@ -149,18 +213,72 @@ static const BaseType_t demo_rs_scheduler_running = taskSCHEDULER_RUNNING;
         env::var(name).ok().filter(|v| !v.trim().is_empty())
     }
 
-    /// The clang arguments, in search order (see the module docs).
-    fn clang_args(manifest_dir: &Path) -> Vec<String> {
+    /// Splits `DEMO_CLANG_ARGS`: whitespace separates arguments; an argument
+    /// that STARTS with `"` or `'` runs to the matching quote (the quotes are
+    /// removed), so `"-IC:/My Firmware/inc"` is one argument; quotes inside an
+    /// argument are kept (`-DMBEDTLS_CONFIG_FILE="my_config.h"`); backslashes
+    /// are plain characters (Windows paths).
+    fn split_quoted(s: &str) -> Result<Vec<String>, String> {
+        let mut out = Vec::new();
+        let mut cur = String::new();
+        let mut quote: Option<char> = None;
+        let mut in_arg = false;
+        for c in s.chars() {
+            match quote {
+                Some(q) if c == q => quote = None,
+                Some(_) => cur.push(c),
+                None if (c == '"' || c == '\'') && !in_arg => {
+                    quote = Some(c);
+                    in_arg = true;
+                }
+                None if c.is_whitespace() => {
+                    if in_arg {
+                        out.push(std::mem::take(&mut cur));
+                        in_arg = false;
+                    }
+                }
+                None => {
+                    cur.push(c);
+                    in_arg = true;
+                }
+            }
+        }
+        if quote.is_some() {
+            return Err(format!("DEMO_CLANG_ARGS has an unclosed quote: {s}"));
+        }
+        if in_arg {
+            out.push(cur);
+        }
+        Ok(out)
+    }
+
+    /// The clang arguments from the variables, in search order:
+    /// `DEMO_CONFIG_DIR`, `DEMO_INCLUDE_DIRS`, the file, `DEMO_CLANG_ARGS`.
+    fn clang_args() -> Vec<String> {
         let mut args = Vec::new();
         if let Some(dir) = env_opt("DEMO_CONFIG_DIR") {
+            if !Path::new(&dir).join("demo_config.h").is_file() {
+                fail(&format!(
+                    "DEMO_CONFIG_DIR={dir}: no demo_config.h there; set DEMO_CONFIG_DIR to the \
+                     directory holding the firmware's demo_config.h"
+                ));
+            }
             args.push(format!("-I{dir}"));
         }
-        if let Some(dirs) = env_opt("DEMO_INCLUDE_DIRS") {
-            args.extend(
-                dirs.split([':', ';'])
-                    .filter(|d| !d.trim().is_empty())
-                    .map(|d| format!("-I{}", d.trim())),
-            );
+        if let Some(dirs) = env::var_os("DEMO_INCLUDE_DIRS") {
+            for d in env::split_paths(&dirs) {
+                if d.as_os_str().is_empty() {
+                    continue;
+                }
+                if !d.is_dir() {
+                    fail(&format!(
+                        "DEMO_INCLUDE_DIRS names {}, which is not a directory (entries are \
+                         separated like PATH: ':' on Linux/macOS, ';' on Windows)",
+                        d.display()
+                    ));
+                }
+                args.push(format!("-I{}", d.display()));
+            }
         }
         if let Some(file) = env_opt("DEMO_CLANG_ARGS_FILE") {
             println!("cargo:rerun-if-changed={file}");
@@ -169,27 +287,14 @@ static const BaseType_t demo_rs_scheduler_running = taskSCHEDULER_RUNNING;
             });
             args.extend(
                 text.lines()
-                    .map(str::trim)
-                    .filter(|l| !l.is_empty())
+                    .map(|l| l.trim_end_matches('\r'))
+                    .filter(|l| !l.trim().is_empty())
                     .map(str::to_owned),
             );
         }
         if let Some(more) = env_opt("DEMO_CLANG_ARGS") {
-            args.extend(more.split_whitespace().map(str::to_owned));
+            args.extend(split_quoted(&more).unwrap_or_else(|e| fail(&e)));
         }
-        let shim = manifest_dir.join("../c-shim/include");
-        if shim.is_dir() {
-            args.push(format!("-I{}", shim.display()));
-        }
-        let p11 = env_opt("DEMO_PKCS11_INCLUDE_DIR")
-            .unwrap_or_else(|| "/usr/include/p11-kit-1".to_owned());
-        if !Path::new(&p11).join("p11-kit/pkcs11.h").is_file() {
-            fail(&format!(
-                "no p11-kit/pkcs11.h in {p11}: install Debian's libp11-kit-dev, or set \
-                 DEMO_PKCS11_INCLUDE_DIR to the directory holding p11-kit/pkcs11.h"
-            ));
-        }
-        args.push(format!("-I{p11}"));
         args
     }
 
@@ -218,26 +323,299 @@ static const BaseType_t demo_rs_scheduler_running = taskSCHEDULER_RUNNING;
         (kept, defines)
     }
 
+    /// The include directories named by the arguments (`-I`, `-isystem`,
+    /// `-iquote`, `-idirafter`; joined or separate).
+    fn include_dirs(args: &[String]) -> Vec<PathBuf> {
+        let mut dirs = Vec::new();
+        let mut it = args.iter();
+        while let Some(a) = it.next() {
+            for flag in ["-I", "-isystem", "-iquote", "-idirafter"] {
+                if let Some(rest) = a.strip_prefix(flag) {
+                    let dir = if rest.is_empty() {
+                        it.next().cloned()
+                    } else {
+                        Some(rest.to_owned())
+                    };
+                    if let Some(d) = dir {
+                        dirs.push(PathBuf::from(d));
+                    }
+                    break;
+                }
+            }
+        }
+        dirs
+    }
+
+    fn find(dirs: &[PathBuf], header: &str) -> Option<PathBuf> {
+        dirs.iter().map(|d| d.join(header)).find(|p| p.is_file())
+    }
+
+    /// Every header the Rust side needs must be in a named directory.
+    fn require(dirs: &[PathBuf], header: &str, what: &str, var: &str) -> PathBuf {
+        find(dirs, header).unwrap_or_else(|| {
+            let searched: Vec<String> = dirs.iter().map(|d| d.display().to_string()).collect();
+            fail(&format!(
+                "{header} ({what}) is not in the include directories given; set {var}. \
+                 Searched: [{}]",
+                searched.join(", ")
+            ))
+        })
+    }
+
+    /// The PKCS#11 header the firmware uses: p11-kit's self-contained
+    /// `p11-kit/pkcs11.h`, or corePKCS11's `core_pkcs11.h` (which sets up
+    /// the OASIS `pkcs11.h`).
+    fn pkcs11_include(dirs: &[PathBuf]) -> &'static str {
+        if find(dirs, "p11-kit/pkcs11.h").is_some() {
+            "#include <p11-kit/pkcs11.h>"
+        } else if find(dirs, "core_pkcs11.h").is_some() {
+            "#include \"core_pkcs11.h\""
+        } else {
+            fail(&format!(
+                "no PKCS#11 header: neither p11-kit/pkcs11.h (Debian libp11-kit-dev: \
+                 /usr/include/p11-kit-1) nor corePKCS11's core_pkcs11.h (with its OASIS \
+                 pkcs11.h) is in the include directories; set {DIR_VARS}"
+            ))
+        }
+    }
+
+    /// True if the transport header defines `struct NetworkContext` itself.
+    fn defines_network_context(header: &Path) -> bool {
+        let text = fs::read_to_string(header).unwrap_or_default();
+        let mut rest = text.as_str();
+        while let Some(i) = rest.find("struct NetworkContext") {
+            rest = &rest[i + "struct NetworkContext".len()..];
+            if rest.trim_start().starts_with('{') {
+                return true;
+            }
+        }
+        false
+    }
+
+    /// The wrapper header bindgen and the layout probe both read.
+    fn wrapper(defines: &str, pkcs11: &str, define_context: bool) -> String {
+        let context = if define_context {
+            "/* FreeRTOS application convention: the transport header leaves\n \
+             * struct NetworkContext to the application. */\n\
+             struct NetworkContext { TlsTransportParams_t *pParams; };\n"
+        } else {
+            ""
+        };
+        format!(
+            r#"{defines}
+#include "FreeRTOS.h"
+#include "task.h"
+#include "demo_config.h"
+#include "demo_log.h"
+#include "transport_mbedtls.h"
+{context}{pkcs11}
+"#
+        )
+    }
+
+    /// Values behind casts, which bindgen cannot evaluate in a macro but
+    /// clang evaluates in a constant initializer.
+    const CONSTANTS: &str = r#"
+static const uint32_t demo_rs_tick_rate_hz = configTICK_RATE_HZ;
+static const BaseType_t demo_rs_pd_pass = pdPASS;
+static const BaseType_t demo_rs_scheduler_running = taskSCHEDULER_RUNNING;
+"#;
+
+    /// bindgen's layouts from its layout tests in `bindings.rs`:
+    /// (type, "size" | "align" | field) -> bytes.
+    fn bindgen_layouts(text: &str) -> BTreeMap<(String, String), u64> {
+        let mut m = BTreeMap::new();
+        for line in text.lines() {
+            let line = line.trim();
+            let Some(rest) = line.strip_prefix("[\"") else {
+                continue;
+            };
+            let Some((label, tail)) = rest.split_once("\"]") else {
+                continue;
+            };
+            let Some(num) = tail
+                .rsplit_once(" - ")
+                .and_then(|(_, n)| n.split("usize").next())
+                .and_then(|n| n.trim().parse::<u64>().ok())
+            else {
+                continue;
+            };
+            if let Some(t) = label.strip_prefix("Size of ") {
+                m.insert((t.to_owned(), "size".to_owned()), num);
+            } else if let Some(t) = label.strip_prefix("Alignment of ") {
+                m.insert((t.to_owned(), "align".to_owned()), num);
+            } else if let Some(tf) = label.strip_prefix("Offset of field: ") {
+                if let Some((t, f)) = tf.split_once("::") {
+                    m.insert((t.to_owned(), f.to_owned()), num);
+                }
+            }
+        }
+        m
+    }
+
+    /// bindgen names a struct by its tag when the typedef has the same
+    /// layout; follow `pub type X = Y;` aliases to the laid-out name.
+    fn resolve_alias(text: &str, name: &str) -> String {
+        let mut cur = name.to_owned();
+        for _ in 0..4 {
+            let Some(rhs) = alias_of(text, &cur) else {
+                break;
+            };
+            if rhs.contains("::") || rhs.contains(' ') || rhs.is_empty() {
+                break;
+            }
+            cur = rhs.to_owned();
+        }
+        cur
+    }
+
+    /// Size of a `core::ffi` scalar on the Rust target (bindgen maps C
+    /// scalars and enums, with the Consts style, to these).
+    fn rust_scalar_size(ty: &str) -> Option<u64> {
+        let pointer = env::var("CARGO_CFG_TARGET_POINTER_WIDTH")
+            .ok()
+            .and_then(|w| w.parse::<u64>().ok())
+            .map(|bits| bits / 8)?;
+        let name = ty.rsplit("::").next()?;
+        Some(match name {
+            "c_char" | "c_schar" | "c_uchar" => 1,
+            "c_short" | "c_ushort" => 2,
+            "c_int" | "c_uint" => 4,
+            "c_long" | "c_ulong" => pointer,
+            "c_longlong" | "c_ulonglong" => 8,
+            _ => return None,
+        })
+    }
+
+    /// The right-hand side of `pub type <name> = ...;` in the bindings.
+    /// (bindgen also writes `pub use self::<target> as <name>;`.)
+    fn alias_of<'a>(text: &'a str, name: &str) -> Option<&'a str> {
+        let pat = format!("pub type {name} = ");
+        if let Some(i) = text.find(&pat) {
+            return text[i + pat.len()..].split(';').next().map(str::trim);
+        }
+        let suffix = format!(" as {name};");
+        let line = text
+            .lines()
+            .map(str::trim)
+            .find(|l| l.starts_with("pub use self::") && l.ends_with(&suffix))?;
+        line.strip_prefix("pub use self::")?.strip_suffix(&suffix)
+    }
+
+    /// Compares bindgen's view with the C compiler's; every difference.
+    fn compare_layouts(bindings: &str, c: &[cview::CLayout], cc: &str) -> Vec<String> {
+        let bg = bindgen_layouts(bindings);
+        let mut errors = Vec::new();
+        for l in c {
+            // Scalars and enums: bindgen's alias to a C scalar type.
+            let mut scalar = alias_of(bindings, &l.name);
+            for _ in 0..4 {
+                match scalar {
+                    Some(t) if !t.contains("::") => scalar = alias_of(bindings, t),
+                    _ => break,
+                }
+            }
+            if let Some(size) = scalar.and_then(rust_scalar_size) {
+                if size != l.size {
+                    errors.push(format!(
+                        "{}: size is {size} B as bindgen (and so Rust) sees it, {} B as the \
+                         firmware's C compiler ({cc}) sees it",
+                        l.name, l.size
+                    ));
+                }
+                continue;
+            }
+            let laid_out = resolve_alias(bindings, &l.name);
+            let get = |item: &str| bg.get(&(laid_out.clone(), item.to_owned())).copied();
+            let mut check = |item: &str, what: &str, c_value: u64| {
+                if let Some(b) = get(item) {
+                    if b != c_value {
+                        errors.push(format!(
+                            "{}: {what} is {b} B as bindgen (and so Rust) sees it, {c_value} B \
+                             as the firmware's C compiler ({cc}) sees it",
+                            l.name
+                        ));
+                    }
+                }
+            };
+            check("size", "size", l.size);
+            check("align", "alignment", l.align);
+            for (f, off) in &l.fields {
+                check(f, &format!("offset of {f}"), *off);
+            }
+        }
+        errors
+    }
+
     pub fn generate() {
         for v in ENV_VARS {
             println!("cargo:rerun-if-env-changed={v}");
         }
-        let manifest_dir = PathBuf::from(env::var("CARGO_MANIFEST_DIR").unwrap_or_default());
         let out_dir = PathBuf::from(env::var("OUT_DIR").unwrap_or_default());
+        let target = env::var("TARGET").unwrap_or_default();
         if ENV_VARS[..4].iter().all(|v| env_opt(v).is_none()) {
             fail(
-                "the `freertos` feature needs the image's headers: set DEMO_CLANG_ARGS_FILE \
-                 (written by the image's CMake build), or DEMO_CONFIG_DIR / DEMO_INCLUDE_DIRS / \
-                 DEMO_CLANG_ARGS (see the top of rust-component/build.rs)",
+                "the `freertos` feature needs the firmware's headers: set DEMO_CONFIG_DIR and \
+                 DEMO_INCLUDE_DIRS (or DEMO_CLANG_ARGS / DEMO_CLANG_ARGS_FILE); see the table at \
+                 the top of rust-component/build.rs and the README's \"plain cargo\" section",
             );
         }
-        let (args, defines) = split_defines(clang_args(&manifest_dir));
-        let wrapper = format!("{defines}{WRAPPER}");
+        let (args, defines) = split_defines(clang_args());
 
-        let macros = Arc::new(Mutex::new(Macros::default()));
+        // Headers only from the directories named.
+        let dirs = include_dirs(&args);
+        require(
+            &dirs,
+            "demo_config.h",
+            "the demo's configuration",
+            "DEMO_CONFIG_DIR",
+        );
+        require(
+            &dirs,
+            "FreeRTOS.h",
+            "the FreeRTOS kernel's include dir",
+            DIR_VARS,
+        );
+        require(
+            &dirs,
+            "FreeRTOSConfig.h",
+            "the firmware's kernel configuration",
+            DIR_VARS,
+        );
+        require(&dirs, "portmacro.h", "the FreeRTOS port's dir", DIR_VARS);
+        require(&dirs, "demo_log.h", "the log sink's declaration", DIR_VARS);
+        let transport = require(
+            &dirs,
+            "transport_mbedtls.h",
+            "the TLS transport: FreeRTOS-Plus network_transport, or c-shim/include when the \
+             firmware builds this repository's c-shim",
+            DIR_VARS,
+        );
+        require(&dirs, "mbedtls/ssl.h", "mbedTLS's include dir", DIR_VARS);
+        let pkcs11 = pkcs11_include(&dirs);
+        let define_context = !defines_network_context(&transport);
+        let header = wrapper(&defines, pkcs11, define_context);
+
+        // The firmware C compiler's view: ABI facts and its libc headers.
+        let cc = CCompiler::from_env().unwrap_or_else(|e| fail(&e));
+        let macros = cc.macros(&out_dir).unwrap_or_else(|e| fail(&e));
+        if let Some(e) = cview::float_abi_mismatch(&target, &macros) {
+            fail(&e);
+        }
+        let mut bindgen_args = args.clone();
+        bindgen_args.extend(cview::bindgen_abi_args(&macros));
+        for d in cc
+            .system_include_dirs(&out_dir)
+            .unwrap_or_else(|e| fail(&e))
+        {
+            bindgen_args.push("-isystem".to_owned());
+            bindgen_args.push(d.display().to_string());
+        }
+
+        let collected = Arc::new(Mutex::new(Macros::default()));
         let mut builder = bindgen::Builder::default()
-            .header_contents("demo_rs_wrapper.h", &wrapper)
-            .clang_args(&args)
+            .header_contents("demo_rs_wrapper.h", &format!("{header}{CONSTANTS}"))
+            .clang_args(&bindgen_args)
             .use_core()
             .ctypes_prefix("core::ffi")
             .layout_tests(true)
@@ -249,7 +627,7 @@ static const BaseType_t demo_rs_scheduler_running = taskSCHEDULER_RUNNING;
             .opaque_type("SSLContext_t")
             .opaque_type("SSLContext")
             .parse_callbacks(Box::new(bindgen::CargoCallbacks::new()))
-            .parse_callbacks(Box::new(Collect(Arc::clone(&macros))));
+            .parse_callbacks(Box::new(Collect(Arc::clone(&collected))));
         for f in FUNCTIONS {
             builder = builder.allowlist_function(f);
         }
@@ -261,21 +639,69 @@ static const BaseType_t demo_rs_scheduler_running = taskSCHEDULER_RUNNING;
         }
         let bindings = builder.generate().unwrap_or_else(|e| {
             fail(&format!(
-                "bindgen could not parse the image's headers ({e}); the clang errors are above. \
-                 Clang arguments used: {args:?}. A missing mbedtls/*.h needs the mbedTLS include \
-                 and config dirs and -DMBEDTLS_CONFIG_FILE; a missing FreeRTOS.h or \
-                 FreeRTOSConfig.h the kernel include, port and config dirs; a missing \
-                 demo_config.h or demo_credentials.h DEMO_CONFIG_DIR and the credentials dir."
+                "bindgen could not parse the firmware's headers ({e}); the clang errors are \
+                 above. Arguments used: {bindgen_args:?}. A missing mbedtls/*.h needs mbedTLS's \
+                 include and config dirs and -DMBEDTLS_CONFIG_FILE; a missing libc header \
+                 (stdlib.h, stdint.h) the firmware's C compiler in CC_{t} with its flags in \
+                 CFLAGS_{t} (its include dirs are used); anything else a directory in \
+                 {DIR_VARS}.",
+                t = cview::target_var(&target)
             ))
         });
-        bindings
-            .write_to_file(out_dir.join("bindings.rs"))
+        let text = bindings.to_string();
+        if text.contains("pub fn TLS_FreeRTOS_GetCipherSuite") {
+            println!("cargo:rustc-cfg=demo_transport_cipher_suite");
+        }
+        fs::write(out_dir.join("bindings.rs"), &text)
             .unwrap_or_else(|e| fail(&format!("cannot write bindings.rs: {e}")));
 
-        let macros = macros
+        // The same types as the firmware's C compiler lays them out.
+        let c_layouts = cc
+            .layouts(&header, &args, &checked_types(), &out_dir)
+            .unwrap_or_else(|e| fail(&e));
+        let errors = compare_layouts(&text, &c_layouts, &cc.describe());
+        if !errors.is_empty() {
+            fail(&format!(
+                "the Rust bindings and the firmware's C compiler disagree on C types; the \
+                 staticlib would read or write the wrong bytes:\n  - {}\nbindgen's clang used \
+                 {:?} for the ABI (derived from the C compiler), plus \
+                 BINDGEN_EXTRA_CLANG_ARGS_{t}={:?}; the C compiler is CC_{t}, its flags \
+                 CFLAGS_{t}.",
+                errors.join("\n  - "),
+                cview::bindgen_abi_args(&macros),
+                env::var(format!(
+                    "BINDGEN_EXTRA_CLANG_ARGS_{}",
+                    cview::target_var(&target)
+                ))
+                .or_else(|_| env::var(format!("BINDGEN_EXTRA_CLANG_ARGS_{target}")))
+                .or_else(|_| env::var("BINDGEN_EXTRA_CLANG_ARGS"))
+                .unwrap_or_default(),
+                t = cview::target_var(&target)
+            ));
+        }
+        fs::write(
+            out_dir.join("layout_check.rs"),
+            cview::rust_asserts(&c_layouts, "super"),
+        )
+        .unwrap_or_else(|e| fail(&format!("cannot write layout_check.rs: {e}")));
+
+        let macros = collected
             .lock()
             .map(|mut m| std::mem::take(&mut *m))
             .unwrap_or_default();
+        if let Some(list) = env_opt("DEMO_INPUTS_LIST_FILE") {
+            let mut files: Vec<&str> = macros.headers.iter().map(String::as_str).collect();
+            let args_file = env_opt("DEMO_CLANG_ARGS_FILE");
+            files.extend(args_file.as_deref());
+            let body = files.join("\n") + "\n";
+            if fs::read_to_string(&list).ok().as_deref() != Some(body.as_str()) {
+                fs::write(&list, body).unwrap_or_else(|e| {
+                    fail(&format!(
+                        "DEMO_INPUTS_LIST_FILE={list}: cannot write it: {e}"
+                    ))
+                });
+            }
+        }
         let config = demo_config(&macros).unwrap_or_else(|errors| {
             fail(&format!(
                 "demo_config.h is not usable:\n  - {}",

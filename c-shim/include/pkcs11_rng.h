@@ -5,10 +5,12 @@
  * The module (pkcs11_rng.c) implements, from the standard PKCS#11 2.40 API
  * (types from p11-kit's <p11-kit/pkcs11.h>):
  *   C_GetFunctionList, C_Initialize, C_Finalize, C_GetSlotList,
- *   C_OpenSession, C_CloseSession, C_GenerateRandom.
+ *   C_OpenSession, C_CloseSession, C_Login, C_Logout, C_GenerateRandom.
  * Every other function in the list returns CKR_FUNCTION_NOT_SUPPORTED.
  * There is one slot, PKCS11_RNG_SLOT_ID, with a token always present;
- * sessions must be serial (CKF_SERIAL_SESSION); no login is needed.
+ * sessions must be serial (CKF_SERIAL_SESSION); no login is needed, but a
+ * normal-user login (any PIN) is accepted, as corePKCS11's session helper
+ * (xInitializePkcs11Session) always logs in.
  *
  * C_GenerateRandom draws from one CTR_DRBG (AES-256), seeded from the
  * platform hook demo_entropy_poll() (demo_entropy.h). The TLS transport

@@ -105,6 +105,26 @@ int32_t Sockets_Send(Socket_t tcpSocket, const void *pBuffer,
  */
 int32_t Sockets_Recv(Socket_t tcpSocket, void *pBuffer, size_t bytesToRecv);
 
+/*
+ * Extensions with a per-call bound, used by transport_mbedtls.c so that no
+ * TLS_FreeRTOS_* call waits past its own timeout, however many socket waits
+ * mbedTLS makes inside it. Same returns as Sockets_Send()/Sockets_Recv();
+ * @timeoutMs replaces the connect-time timeout for this call (0: no wait).
+ */
+int32_t Sockets_SendWithin(Socket_t tcpSocket, const void *pBuffer,
+			   size_t bytesToSend, uint32_t timeoutMs);
+int32_t Sockets_RecvWithin(Socket_t tcpSocket, void *pBuffer,
+			   size_t bytesToRecv, uint32_t timeoutMs);
+
+/**
+ * Sockets_WaitReadable() - wait until a receive would not block.
+ *
+ * Return: 1 when data, a close or an error is waiting to be read; 0 when
+ * nothing came within @timeoutMs; SOCKETS_EINVAL or SOCKETS_SOCKET_ERROR.
+ * Only one task may receive on a socket at a time.
+ */
+int32_t Sockets_WaitReadable(Socket_t tcpSocket, uint32_t timeoutMs);
+
 #ifdef __cplusplus
 }
 #endif

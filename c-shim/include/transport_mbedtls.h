@@ -5,9 +5,16 @@
  *
  * Names, types and semantics are those of FreeRTOS-Plus
  * network_transport/transport_mbedtls.h, so firmware written against it
- * links unchanged. Differences, all additive:
+ * links unchanged: NULL arguments and a zero length give a negative
+ * return, 0 means "nothing within the timeout, try again", a closed
+ * connection is negative. Differences, all additive:
  *  - TLS_FreeRTOS_recv() first serves bytes mbedTLS has already decrypted
  *    and only then waits on the socket;
+ *  - no call waits past its own timeout, however many socket waits mbedTLS
+ *    makes inside it (a TLS record whose tail trails its head included);
+ *  - one task may send while another receives on the same connection (a
+ *    per-connection mutex serialises the mbedTLS calls; socket waits for
+ *    incoming data happen outside it);
  *  - TLS_FreeRTOS_send() keeps writing until everything is sent or the
  *    send timeout passes;
  *  - the handshake is bounded by TLS_HANDSHAKE_TIMEOUT_MS;
@@ -15,7 +22,8 @@
  *
  * The RNG is the shared CTR_DRBG of the PKCS#11 module (pkcs11_rng.h) and
  * mbedTLS allocates from the FreeRTOS heap (installed by the connect).
- * All functions are for FreeRTOS tasks only, one task per connection.
+ * All functions are for FreeRTOS tasks only; at most one task receives and
+ * one task sends on a connection at a time.
  */
 #ifndef TRANSPORT_MBEDTLS_H
 #define TRANSPORT_MBEDTLS_H
@@ -24,6 +32,7 @@
 #include <stdint.h>
 
 #include "FreeRTOS.h"
+#include "semphr.h"
 
 #include "mbedtls/pk.h"
 #include "mbedtls/ssl.h"
@@ -61,7 +70,11 @@ typedef struct SSLContext {
 typedef struct TlsTransportParams {
 	Socket_t tcpSocket;      /* NULL when not connected */
 	SSLContext_t sslContext;
-	uint32_t sendTimeoutMs;  /* extension: bound of TLS_FreeRTOS_send() */
+	/* Extensions (the transport's own bookkeeping): */
+	uint32_t receiveTimeoutMs; /* bound of TLS_FreeRTOS_recv() */
+	uint32_t sendTimeoutMs;  /* bound of TLS_FreeRTOS_send() */
+	uint32_t ioTimeoutMs;    /* bound of the bio's next socket wait */
+	SemaphoreHandle_t lock;  /* serialises mbedTLS calls of two tasks */
 } TlsTransportParams_t;
 
 /* Handed to the MQTT library; pParams must point at the caller's params. */
@@ -130,13 +143,14 @@ void TLS_FreeRTOS_Disconnect(NetworkContext_t *pNetworkContext);
  * TLS_FreeRTOS_recv() - receive up to @bytesToRecv decrypted bytes.
  *
  * Bytes mbedTLS has already decrypted are returned at once, without
- * touching the socket. Otherwise waits for the socket at most the receive
- * timeout given to the connect; a TLS record whose tail arrives later than
- * its head can add one more wait of that length.
+ * touching the socket. Otherwise waits at most the receive timeout given to
+ * the connect, in all.
  *
- * Return: bytes received (> 0); 0 if no data is available yet: try again,
- * the connection is still up (0 never means "closed"); negative (an mbedTLS
- * error code) if the peer closed the connection or it failed (logged).
+ * Return: bytes received (> 0); 0 if no data arrived within the receive
+ * timeout: try again, the connection is still up (0 never means "closed");
+ * negative if @pNetworkContext, its pParams or @pBuffer is NULL, if
+ * @bytesToRecv is 0, or (an mbedTLS error code) if the peer closed the
+ * connection or it failed (logged).
  */
 int32_t TLS_FreeRTOS_recv(NetworkContext_t *pNetworkContext, void *pBuffer,
 			  size_t bytesToRecv);
@@ -145,12 +159,13 @@ int32_t TLS_FreeRTOS_recv(NetworkContext_t *pNetworkContext, void *pBuffer,
  * TLS_FreeRTOS_send() - send @bytesToSend bytes.
  *
  * Writes until all bytes are sent or the send timeout (from the connect)
- * has passed; the last socket wait may overrun it by up to one timeout.
- * If fewer bytes than asked are reported, the next call must continue with
- * the remaining bytes of the same buffer (mbedTLS may hold part of them).
+ * has passed, in all. If fewer bytes than asked are reported, the next call
+ * must continue with the remaining bytes of the same buffer (mbedTLS may
+ * hold part of them).
  *
  * Return: bytes sent (> 0); 0 if nothing could be sent in time (try again);
- * negative (an mbedTLS error code) on failure (logged).
+ * negative if @pNetworkContext, its pParams or @pBuffer is NULL or
+ * @bytesToSend is 0, or (an mbedTLS error code) on failure (logged).
  */
 int32_t TLS_FreeRTOS_send(NetworkContext_t *pNetworkContext,
 			  const void *pBuffer, size_t bytesToSend);

@@ -21,8 +21,12 @@
 #include "mbedtls/ctr_drbg.h"
 #include "mbedtls/entropy.h"
 #include "mbedtls/error.h"
+#if defined(MBEDTLS_PSA_CRYPTO_EXTERNAL_RNG)
+#include "psa/crypto.h"
+#endif
 
 #include "demo_entropy.h"
+#include "mbedtls_freertos_alloc.h"
 #include "pkcs11_rng.h"
 #include "shim_log.h"
 
@@ -37,6 +41,7 @@ static mbedtls_ctr_drbg_context drbg;
 static bool drbg_seeded;
 static bool cryptoki_initialized;
 static bool session_open[PKCS11_RNG_MAX_SESSIONS];
+static bool user_logged_in; /* PKCS#11 login state: per application */
 
 static void lock(void)
 {
@@ -55,6 +60,9 @@ static int seed_locked(void)
 
 	if (drbg_seeded)
 		return 0;
+	/* mbedTLS 3's entropy accumulator allocates (an MD context): from the
+	 * FreeRTOS heap, also when C_Initialize comes before any TLS connect. */
+	MbedtlsFreeRTOS_InstallAllocator();
 	mbedtls_entropy_init(&entropy);
 	mbedtls_ctr_drbg_init(&drbg);
 
@@ -137,6 +145,26 @@ int Pkcs11Rng_MbedtlsRandom(void *ctx, unsigned char *out, size_t len)
 	return generate(out, len);
 }
 
+#if defined(MBEDTLS_PSA_CRYPTO_EXTERNAL_RNG)
+/*
+ * PSA crypto's randomness (mbedTLS 3.x with MBEDTLS_PSA_CRYPTO_EXTERNAL_RNG):
+ * the same DRBG, so TLS 1.3 key shares come from the PKCS#11 module too.
+ */
+psa_status_t mbedtls_psa_external_get_random(
+	mbedtls_psa_external_random_context_t *context, uint8_t *output,
+	size_t output_size, size_t *output_length)
+{
+	(void)context;
+	if (!output_length || (!output && output_size > 0))
+		return PSA_ERROR_INVALID_ARGUMENT;
+	*output_length = 0;
+	if (generate(output, output_size) != 0)
+		return PSA_ERROR_INSUFFICIENT_ENTROPY; /* logged */
+	*output_length = output_size;
+	return PSA_SUCCESS;
+}
+#endif
+
 /* ---- PKCS#11 ---------------------------------------------------------- */
 
 _Static_assert(sizeof(CK_ULONG) == sizeof(size_t),
@@ -215,6 +243,7 @@ CK_RV C_Finalize(CK_VOID_PTR pReserved)
 	}
 	memset(session_open, 0, sizeof(session_open));
 	cryptoki_initialized = false;
+	user_logged_in = false;
 	unlock();
 	return CKR_OK;
 }
@@ -328,16 +357,85 @@ CK_RV C_OpenSession(CK_SLOT_ID slotID, CK_FLAGS flags,
 	return rv;
 }
 
+static bool any_session_open_locked(void)
+{
+	size_t i;
+
+	for (i = 0; i < PKCS11_RNG_MAX_SESSIONS; i++) {
+		if (session_open[i])
+			return true;
+	}
+	return false;
+}
+
 CK_RV C_CloseSession(CK_SESSION_HANDLE hSession)
 {
 	CK_RV rv;
 
 	lock();
 	rv = session_state_locked(hSession);
-	if (rv == CKR_OK)
+	if (rv == CKR_OK) {
 		session_open[hSession - 1] = false;
+		/* The login ends with the application's last session. */
+		if (!any_session_open_locked())
+			user_logged_in = false;
+	}
 	unlock();
 	return report_session_state(rv, hSession, "C_CloseSession");
+}
+
+/*
+ * The token needs no login (CKF_LOGIN_REQUIRED is not set: random numbers
+ * are public), but C_Login is part of the standard flow: corePKCS11's
+ * xInitializePkcs11Session() calls it whenever the function list has it.
+ * So a normal user login is accepted with any PIN and tracked, with the
+ * standard answers for a second login and a logout without login.
+ */
+CK_RV C_Login(CK_SESSION_HANDLE hSession, CK_USER_TYPE userType,
+	      CK_UTF8CHAR_PTR pPin, CK_ULONG ulPinLen)
+{
+	CK_RV rv;
+
+	if (!pPin && ulPinLen > 0) {
+		LogError("C_Login: pPin is NULL with a length of %lu",
+			 (unsigned long)ulPinLen);
+		return CKR_ARGUMENTS_BAD;
+	}
+	if (userType != CKU_USER) {
+		LogError("C_Login: user type %lu: this token has only the "
+			 "normal user (CKU_USER)", (unsigned long)userType);
+		return CKR_USER_TYPE_INVALID;
+	}
+	lock();
+	rv = session_state_locked(hSession);
+	if (rv == CKR_OK && user_logged_in)
+		rv = CKR_USER_ALREADY_LOGGED_IN;
+	else if (rv == CKR_OK)
+		user_logged_in = true;
+	unlock();
+	if (rv == CKR_USER_ALREADY_LOGGED_IN) {
+		LogWarn("C_Login: already logged in");
+		return rv;
+	}
+	return report_session_state(rv, hSession, "C_Login");
+}
+
+CK_RV C_Logout(CK_SESSION_HANDLE hSession)
+{
+	CK_RV rv;
+
+	lock();
+	rv = session_state_locked(hSession);
+	if (rv == CKR_OK && !user_logged_in)
+		rv = CKR_USER_NOT_LOGGED_IN;
+	else if (rv == CKR_OK)
+		user_logged_in = false;
+	unlock();
+	if (rv == CKR_USER_NOT_LOGGED_IN) {
+		LogError("C_Logout: not logged in");
+		return rv;
+	}
+	return report_session_state(rv, hSession, "C_Logout");
 }
 
 static CK_RV check_session(CK_SESSION_HANDLE hSession, const char *caller)

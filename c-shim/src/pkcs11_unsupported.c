@@ -84,17 +84,6 @@ CK_RV C_SetOperationState(CK_SESSION_HANDLE session, CK_BYTE_PTR operationState,
 	return CKR_FUNCTION_NOT_SUPPORTED;
 }
 
-CK_RV C_Login(CK_SESSION_HANDLE session, CK_USER_TYPE userType, CK_BYTE_PTR pin,
-	CK_ULONG pinLen)
-{
-	return CKR_FUNCTION_NOT_SUPPORTED;
-}
-
-CK_RV C_Logout(CK_SESSION_HANDLE session)
-{
-	return CKR_FUNCTION_NOT_SUPPORTED;
-}
-
 CK_RV C_CreateObject(CK_SESSION_HANDLE session, CK_ATTRIBUTE_PTR templ,
 	CK_ULONG count, CK_OBJECT_HANDLE_PTR object)
 {

@@ -44,6 +44,7 @@ struct xSOCKET {
 	struct netconn *conn;
 	struct pbuf *rx;        /* received, not yet fully read; or NULL */
 	u16_t rx_off;           /* bytes of @rx already read */
+	err_t rx_err;           /* a close/error seen by Sockets_WaitReadable() */
 	uint32_t receive_timeout_ms;
 	uint32_t send_timeout_ms;
 };
@@ -295,8 +296,15 @@ static size_t clamp_len(size_t len, size_t max)
 	return len > max ? max : len;
 }
 
-int32_t Sockets_Send(Socket_t tcpSocket, const void *pBuffer,
-		     size_t bytesToSend)
+/* lwIP reads a 0 timeout as "wait forever": 0 means DONTBLOCK here. Its
+ * send timeout is an s32_t (negative would time out at once): clamp. */
+static s32_t send_timeout(uint32_t ms)
+{
+	return ms > (uint32_t)INT32_MAX ? INT32_MAX : (s32_t)ms;
+}
+
+int32_t Sockets_SendWithin(Socket_t tcpSocket, const void *pBuffer,
+			   size_t bytesToSend, uint32_t timeoutMs)
 {
 	size_t len = clamp_len(bytesToSend, (size_t)INT32_MAX);
 	int32_t rc = check_io_args(tcpSocket, pBuffer, "send");
@@ -306,8 +314,10 @@ int32_t Sockets_Send(Socket_t tcpSocket, const void *pBuffer,
 
 	if (rc != SOCKETS_ERROR_NONE || len == 0)
 		return rc;
-	if (tcpSocket->send_timeout_ms == 0)
+	if (timeoutMs == 0)
 		flags |= NETCONN_DONTBLOCK;
+	else
+		netconn_set_sendtimeout(tcpSocket->conn, send_timeout(timeoutMs));
 
 	err = netconn_write_partly(tcpSocket->conn, pBuffer, len, flags,
 				   &written);
@@ -316,6 +326,15 @@ int32_t Sockets_Send(Socket_t tcpSocket, const void *pBuffer,
 	if (err == ERR_WOULDBLOCK || err == ERR_TIMEOUT || err == ERR_MEM)
 		return 0; /* no room in time: try again */
 	return io_error("send", err);
+}
+
+int32_t Sockets_Send(Socket_t tcpSocket, const void *pBuffer,
+		     size_t bytesToSend)
+{
+	if (!tcpSocket)
+		return check_io_args(tcpSocket, pBuffer, "send");
+	return Sockets_SendWithin(tcpSocket, pBuffer, bytesToSend,
+				  tcpSocket->send_timeout_ms);
 }
 
 /* Copies from the kept pbuf; frees it once read. */
@@ -334,29 +353,63 @@ static int32_t take_rx(struct xSOCKET *sock, void *buf, size_t len)
 	return (int32_t)n;
 }
 
-int32_t Sockets_Recv(Socket_t tcpSocket, void *pBuffer, size_t bytesToRecv)
+/*
+ * Makes sure a pbuf (or the close/error) is kept, waiting at most
+ * @timeoutMs. Return: 1 if something can be read, 0 if nothing came.
+ */
+static int fill_rx(struct xSOCKET *sock, uint32_t timeoutMs)
+{
+	struct pbuf *p = NULL;
+	u8_t flags = 0;
+	err_t err;
+
+	if (sock->rx || sock->rx_err != ERR_OK)
+		return 1;
+	if (timeoutMs == 0)
+		flags |= NETCONN_DONTBLOCK;
+	else
+		netconn_set_recvtimeout(sock->conn, (u32_t)timeoutMs);
+
+	err = netconn_recv_tcp_pbuf_flags(sock->conn, &p, flags);
+	if (err == ERR_OK && p) {
+		sock->rx = p;
+		sock->rx_off = 0;
+		return 1;
+	}
+	if (err == ERR_WOULDBLOCK || err == ERR_TIMEOUT)
+		return 0; /* nothing yet */
+	/* No pbuf: the peer sent FIN; or an error. Reported by the next recv. */
+	sock->rx_err = err == ERR_OK ? ERR_CLSD : err;
+	return 1;
+}
+
+int32_t Sockets_RecvWithin(Socket_t tcpSocket, void *pBuffer,
+			   size_t bytesToRecv, uint32_t timeoutMs)
 {
 	int32_t rc = check_io_args(tcpSocket, pBuffer, "recv");
-	u8_t flags = 0;
-	struct pbuf *p = NULL;
-	err_t err;
 
 	if (rc != SOCKETS_ERROR_NONE || bytesToRecv == 0)
 		return rc;
+	if (!fill_rx(tcpSocket, timeoutMs))
+		return 0; /* nothing yet: try again */
 	if (tcpSocket->rx)
 		return take_rx(tcpSocket, pBuffer, bytesToRecv);
-	if (tcpSocket->receive_timeout_ms == 0)
-		flags |= NETCONN_DONTBLOCK;
+	return io_error("recv", tcpSocket->rx_err);
+}
 
-	err = netconn_recv_tcp_pbuf_flags(tcpSocket->conn, &p, flags);
-	if (err == ERR_OK && p) {
-		tcpSocket->rx = p;
-		tcpSocket->rx_off = 0;
-		return take_rx(tcpSocket, pBuffer, bytesToRecv);
+int32_t Sockets_Recv(Socket_t tcpSocket, void *pBuffer, size_t bytesToRecv)
+{
+	if (!tcpSocket)
+		return check_io_args(tcpSocket, pBuffer, "recv");
+	return Sockets_RecvWithin(tcpSocket, pBuffer, bytesToRecv,
+				  tcpSocket->receive_timeout_ms);
+}
+
+int32_t Sockets_WaitReadable(Socket_t tcpSocket, uint32_t timeoutMs)
+{
+	if (!tcpSocket) {
+		LogError("TCP wait: socket is NULL");
+		return SOCKETS_EINVAL;
 	}
-	if (err == ERR_WOULDBLOCK || err == ERR_TIMEOUT)
-		return 0; /* nothing yet: try again */
-	if (err == ERR_OK)
-		err = ERR_CLSD; /* no pbuf: the peer sent FIN */
-	return io_error("recv", err);
+	return fill_rx(tcpSocket, timeoutMs);
 }

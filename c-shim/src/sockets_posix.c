@@ -340,8 +340,8 @@ static size_t clamp_len(size_t len)
 	return len > (size_t)INT32_MAX ? (size_t)INT32_MAX : len;
 }
 
-int32_t Sockets_Send(Socket_t tcpSocket, const void *pBuffer,
-		     size_t bytesToSend)
+int32_t Sockets_SendWithin(Socket_t tcpSocket, const void *pBuffer,
+			   size_t bytesToSend, uint32_t timeoutMs)
 {
 	size_t len = clamp_len(bytesToSend);
 	int32_t rc = check_io_args(tcpSocket, pBuffer, "send");
@@ -352,7 +352,7 @@ int32_t Sockets_Send(Socket_t tcpSocket, const void *pBuffer,
 	if (rc != SOCKETS_ERROR_NONE || len == 0)
 		return rc;
 
-	deadline = now_ms() + tcpSocket->send_timeout_ms;
+	deadline = now_ms() + timeoutMs;
 	for (;;) {
 		n = send(tcpSocket->fd, pBuffer, len, MSG_NOSIGNAL);
 		if (n >= 0)
@@ -370,7 +370,17 @@ int32_t Sockets_Send(Socket_t tcpSocket, const void *pBuffer,
 	}
 }
 
-int32_t Sockets_Recv(Socket_t tcpSocket, void *pBuffer, size_t bytesToRecv)
+int32_t Sockets_Send(Socket_t tcpSocket, const void *pBuffer,
+		     size_t bytesToSend)
+{
+	if (!tcpSocket)
+		return check_io_args(tcpSocket, pBuffer, "send");
+	return Sockets_SendWithin(tcpSocket, pBuffer, bytesToSend,
+				  tcpSocket->send_timeout_ms);
+}
+
+int32_t Sockets_RecvWithin(Socket_t tcpSocket, void *pBuffer,
+			   size_t bytesToRecv, uint32_t timeoutMs)
 {
 	size_t len = clamp_len(bytesToRecv);
 	int32_t rc = check_io_args(tcpSocket, pBuffer, "recv");
@@ -381,7 +391,7 @@ int32_t Sockets_Recv(Socket_t tcpSocket, void *pBuffer, size_t bytesToRecv)
 	if (rc != SOCKETS_ERROR_NONE || len == 0)
 		return rc;
 
-	deadline = now_ms() + tcpSocket->receive_timeout_ms;
+	deadline = now_ms() + timeoutMs;
 	for (;;) {
 		n = recv(tcpSocket->fd, pBuffer, len, 0);
 		if (n > 0)
@@ -401,4 +411,26 @@ int32_t Sockets_Recv(Socket_t tcpSocket, void *pBuffer, size_t bytesToRecv)
 		if (ready < 0)
 			return io_error("poll", errno);
 	}
+}
+
+int32_t Sockets_Recv(Socket_t tcpSocket, void *pBuffer, size_t bytesToRecv)
+{
+	if (!tcpSocket)
+		return check_io_args(tcpSocket, pBuffer, "recv");
+	return Sockets_RecvWithin(tcpSocket, pBuffer, bytesToRecv,
+				  tcpSocket->receive_timeout_ms);
+}
+
+int32_t Sockets_WaitReadable(Socket_t tcpSocket, uint32_t timeoutMs)
+{
+	int ready;
+
+	if (!tcpSocket) {
+		LogError("TCP wait: socket is NULL");
+		return SOCKETS_EINVAL;
+	}
+	ready = wait_ready(tcpSocket->fd, POLLIN, now_ms() + timeoutMs);
+	if (ready < 0)
+		return io_error("poll", errno);
+	return ready;
 }

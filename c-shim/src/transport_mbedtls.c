@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: MIT OR Apache-2.0
 /*
- * transport_mbedtls.c - TLS transport over mbedTLS 2.28 and sockets_wrapper.h,
- * with the FreeRTOS-Plus transport_mbedtls.h API. See the header.
+ * transport_mbedtls.c - TLS transport over mbedTLS (3.6 LTS, or 2.28) and
+ * sockets_wrapper.h, with the FreeRTOS-Plus transport_mbedtls.h API. See the
+ * header.
  *
  * I/O model: mbedTLS's bio callbacks sit on Sockets_Send()/Sockets_Recv(),
  * which wait at most the timeouts given at connect and return 0 for "would
@@ -11,6 +12,9 @@
  * MBEDTLS_ERR_NET_*; those were logged by the sockets layer, so they are
  * not logged again here.
  */
+/* mbedTLS 3.x: the received alert is only in the context's private part. */
+#define MBEDTLS_ALLOW_PRIVATE_ACCESS
+
 #include <stdio.h>
 #include <string.h>
 
@@ -19,7 +23,10 @@
 
 #include "mbedtls/error.h"
 #include "mbedtls/net_sockets.h"
+#include "mbedtls/pem.h"
+#include "mbedtls/pk.h"
 #include "mbedtls/ssl.h"
+#include "mbedtls/version.h"
 #include "mbedtls/x509.h"
 
 #include "mbedtls_freertos_alloc.h"
@@ -27,18 +34,83 @@
 #include "shim_log.h"
 #include "transport_mbedtls.h"
 
+#if MBEDTLS_VERSION_MAJOR >= 3
+#include "psa/crypto.h"
+#define SSL_IN_MSG(ssl) ((ssl)->MBEDTLS_PRIVATE(in_msg))
+#else
+#define SSL_IN_MSG(ssl) ((ssl)->in_msg)
+#endif
+
 #define PEM_BEGIN "-----BEGIN "
 
 /* ---- error reporting -------------------------------------------------- */
 
-/* Writes mbedTLS's description of @err into @buf. */
+#if !defined(MBEDTLS_ERROR_C)
+/*
+ * Without MBEDTLS_ERROR_C (no error.c in flash): our words for the codes a
+ * TLS client meets. Certificate failures are decoded separately
+ * (mbedtls_x509_crt_verify_info), so they read the same either way.
+ */
+static const char *own_error_text(int err)
+{
+	switch (err) {
+	case MBEDTLS_ERR_SSL_ALLOC_FAILED:
+	case MBEDTLS_ERR_X509_ALLOC_FAILED:
+	case MBEDTLS_ERR_PK_ALLOC_FAILED:
+		return "out of memory";
+	case MBEDTLS_ERR_SSL_BAD_INPUT_DATA:
+		return "bad input parameters (e.g. a record larger than the "
+		       "receive buffer)";
+	case MBEDTLS_ERR_SSL_INVALID_RECORD:
+		return "invalid TLS record";
+	case MBEDTLS_ERR_SSL_INVALID_MAC:
+		return "record authentication (MAC) failed";
+	case MBEDTLS_ERR_SSL_UNEXPECTED_MESSAGE:
+		return "unexpected message";
+	case MBEDTLS_ERR_SSL_FATAL_ALERT_MESSAGE:
+		return "fatal alert received";
+	case MBEDTLS_ERR_SSL_PEER_CLOSE_NOTIFY:
+		return "peer closed the session (close_notify)";
+	case MBEDTLS_ERR_SSL_CONN_EOF:
+		return "connection closed";
+	case MBEDTLS_ERR_SSL_TIMEOUT:
+		return "timed out";
+#if defined(MBEDTLS_ERR_SSL_HANDSHAKE_FAILURE) /* mbedTLS 3 */
+	case MBEDTLS_ERR_SSL_HANDSHAKE_FAILURE:
+		return "handshake failure (no common parameters)";
+#endif
+	case MBEDTLS_ERR_SSL_NO_CLIENT_CERTIFICATE:
+		return "no client certificate";
+	case MBEDTLS_ERR_X509_CERT_VERIFY_FAILED:
+		return "certificate verification failed";
+	case MBEDTLS_ERR_X509_INVALID_FORMAT:
+		return "certificate: invalid format";
+	case MBEDTLS_ERR_PK_KEY_INVALID_FORMAT:
+		return "private key: invalid format";
+	case MBEDTLS_ERR_PK_PASSWORD_REQUIRED:
+		return "private key is encrypted";
+	case MBEDTLS_ERR_PEM_NO_HEADER_FOOTER_PRESENT:
+		return "no PEM header or footer";
+	case MBEDTLS_ERR_NET_CONN_RESET:
+		return "connection reset by peer";
+	case MBEDTLS_ERR_NET_SEND_FAILED:
+		return "socket send failed";
+	case MBEDTLS_ERR_NET_RECV_FAILED:
+		return "socket receive failed";
+	default:
+		return "no text (build with MBEDTLS_DEMO_ERROR_STRINGS for "
+		       "mbedTLS's own)";
+	}
+}
+#endif
+
+/* Writes the description of @err into @buf. */
 static const char *mbedtls_error_text(int err, char *buf, size_t size)
 {
 #if defined(MBEDTLS_ERROR_C)
 	mbedtls_strerror(err, buf, size);
 #else
-	(void)err;
-	(void)snprintf(buf, size, "no text (MBEDTLS_ERROR_C is off)");
+	(void)snprintf(buf, size, "%s", own_error_text(err));
 #endif
 	return buf;
 }
@@ -208,8 +280,8 @@ static void log_handshake_failure(const TlsTransportParams_t *params,
 	if (err == MBEDTLS_ERR_X509_CERT_VERIFY_FAILED) {
 		log_verify_failure(host, port, flags);
 	} else if (err == MBEDTLS_ERR_SSL_FATAL_ALERT_MESSAGE) {
-		/* mbedTLS 2.28 keeps the received alert in in_msg[0..1]. */
-		log_alert(host, port, ssl->in_msg ? ssl->in_msg[1] : 256U);
+		/* mbedTLS keeps the received alert in in_msg[0..1]. */
+		log_alert(host, port, SSL_IN_MSG(ssl) ? SSL_IN_MSG(ssl)[1] : 256U);
 	} else if (is_socket_error(err)) {
 		alert = queued_alert(params->tcpSocket);
 		if (alert >= 0)
@@ -223,12 +295,24 @@ static void log_handshake_failure(const TlsTransportParams_t *params,
 	}
 }
 
+/* ---- time --------------------------------------------------------------- */
+
+/* Milliseconds left of @budget_ms since @start (0 when used up). */
+static uint32_t ms_left(TickType_t start, uint32_t budget_ms)
+{
+	uint64_t elapsed = (uint64_t)(TickType_t)(xTaskGetTickCount() - start) *
+			   1000U / configTICK_RATE_HZ;
+
+	return elapsed >= budget_ms ? 0U : (uint32_t)(budget_ms - elapsed);
+}
+
 /* ---- bio callbacks ---------------------------------------------------- */
 
 static int bio_send(void *ctx, const unsigned char *buf, size_t len)
 {
 	const TlsTransportParams_t *params = ctx;
-	int32_t n = Sockets_Send(params->tcpSocket, buf, len);
+	int32_t n = Sockets_SendWithin(params->tcpSocket, buf, len,
+				       params->ioTimeoutMs);
 
 	if (n > 0)
 		return (int)n;
@@ -242,7 +326,8 @@ static int bio_send(void *ctx, const unsigned char *buf, size_t len)
 static int bio_recv(void *ctx, unsigned char *buf, size_t len)
 {
 	const TlsTransportParams_t *params = ctx;
-	int32_t n = Sockets_Recv(params->tcpSocket, buf, len);
+	int32_t n = Sockets_RecvWithin(params->tcpSocket, buf, len,
+				       params->ioTimeoutMs);
 
 	if (n > 0)
 		return (int)n;
@@ -347,8 +432,14 @@ static TlsTransportStatus_t parse_key(SSLContext_t *ssl,
 			 "client private key"))
 		return TLS_TRANSPORT_INVALID_CREDENTIALS;
 
+#if MBEDTLS_VERSION_MAJOR >= 3
+	ret = mbedtls_pk_parse_key(&ssl->privKey, creds->pPrivateKey,
+				   creds->privateKeySize, NULL, 0,
+				   Pkcs11Rng_MbedtlsRandom, NULL);
+#else
 	ret = mbedtls_pk_parse_key(&ssl->privKey, creds->pPrivateKey,
 				   creds->privateKeySize, NULL, 0);
+#endif
 	if (ret != 0 && ran_out_of_memory(mark, step))
 		return TLS_TRANSPORT_INSUFFICIENT_MEMORY;
 	if (ret != 0) {
@@ -356,7 +447,12 @@ static TlsTransportStatus_t parse_key(SSLContext_t *ssl,
 		return TLS_TRANSPORT_INVALID_CREDENTIALS;
 	}
 
+#if MBEDTLS_VERSION_MAJOR >= 3
+	ret = mbedtls_pk_check_pair(&ssl->clientCert.pk, &ssl->privKey,
+				    Pkcs11Rng_MbedtlsRandom, NULL);
+#else
 	ret = mbedtls_pk_check_pair(&ssl->clientCert.pk, &ssl->privKey);
+#endif
 	if (ret != 0 && ran_out_of_memory(mark, "checking the client key"))
 		return TLS_TRANSPORT_INSUFFICIENT_MEMORY;
 	if (ret != 0) {
@@ -517,25 +613,37 @@ static int is_want(int ret)
 	       ret == MBEDTLS_ERR_SSL_WANT_WRITE;
 }
 
+/* A read or write that may simply be repeated (FreeRTOS-Plus: "0"). */
+static int is_retry(int ret)
+{
+#if defined(MBEDTLS_ERR_SSL_RECEIVED_NEW_SESSION_TICKET)
+	if (ret == MBEDTLS_ERR_SSL_RECEIVED_NEW_SESSION_TICKET)
+		return 1;
+#endif
+	return is_want(ret) || ret == MBEDTLS_ERR_SSL_TIMEOUT;
+}
+
 /*
  * Runs the handshake until done, failed or TLS_HANDSHAKE_TIMEOUT_MS.
  * *@ticks receives the time spent.
  */
-static int handshake(mbedtls_ssl_context *ssl, TickType_t *ticks)
+static int handshake(TlsTransportParams_t *params, TickType_t *ticks)
 {
-	const TickType_t limit = pdMS_TO_TICKS(TLS_HANDSHAKE_TIMEOUT_MS);
+	mbedtls_ssl_context *ssl = &params->sslContext.context;
 	const TickType_t start = xTaskGetTickCount();
 	int ret;
 
 	for (;;) {
+		/* Every socket wait inside is bounded by what is left. */
+		params->ioTimeoutMs = ms_left(start, TLS_HANDSHAKE_TIMEOUT_MS);
 		ret = mbedtls_ssl_handshake(ssl);
 		*ticks = xTaskGetTickCount() - start;
 		if (!is_want(ret))
 			return ret;
-		if (*ticks >= limit)
+		if (ms_left(start, TLS_HANDSHAKE_TIMEOUT_MS) == 0)
 			return MBEDTLS_ERR_SSL_TIMEOUT;
-		/* The socket waited already; this only guards a zero
-		 * receive timeout against spinning. */
+		/* The socket waited already; this only guards against
+		 * spinning when it had nothing to wait for. */
 		vTaskDelay(1);
 	}
 }
@@ -549,7 +657,7 @@ static TlsTransportStatus_t run_handshake(TlsTransportParams_t *params,
 	char step[96];
 	int ret;
 
-	ret = handshake(ssl, &ticks);
+	ret = handshake(params, &ticks);
 	if (ret != 0) {
 		(void)snprintf(step, sizeof(step), "TLS handshake with %s:%u",
 			       host, (unsigned int)port);
@@ -576,6 +684,22 @@ static TlsTransportStatus_t run_handshake(TlsTransportParams_t *params,
 	return TLS_TRANSPORT_SUCCESS;
 }
 
+/* TLS 1.3 (and X.509 with PSA) run on PSA crypto; idempotent. */
+static TlsTransportStatus_t init_psa(void)
+{
+#if defined(MBEDTLS_PSA_CRYPTO_C)
+	psa_status_t st = psa_crypto_init();
+
+	if (st == PSA_SUCCESS)
+		return TLS_TRANSPORT_SUCCESS;
+	LogError("psa_crypto_init failed (PSA status %ld)", (long)st);
+	return st == PSA_ERROR_INSUFFICIENT_MEMORY ?
+		TLS_TRANSPORT_INSUFFICIENT_MEMORY : TLS_TRANSPORT_INTERNAL_ERROR;
+#else
+	return TLS_TRANSPORT_SUCCESS;
+#endif
+}
+
 static void release(TlsTransportParams_t *params)
 {
 	if (params->tcpSocket) {
@@ -583,6 +707,10 @@ static void release(TlsTransportParams_t *params)
 		params->tcpSocket = NULL;
 	}
 	free_contexts(&params->sslContext);
+	if (params->lock) {
+		vSemaphoreDelete(params->lock);
+		params->lock = NULL;
+	}
 }
 
 TlsTransportStatus_t
@@ -604,10 +732,22 @@ TLS_FreeRTOS_Connect(NetworkContext_t *pNetworkContext, const char *pHostName,
 	MbedtlsFreeRTOS_InstallAllocator();
 	if (Pkcs11Rng_Init() != 0)
 		return TLS_TRANSPORT_INTERNAL_ERROR; /* logged by the RNG */
+	status = init_psa();
+	if (status != TLS_TRANSPORT_SUCCESS)
+		return status;
 
 	params->tcpSocket = NULL;
+	params->receiveTimeoutMs = receiveTimeoutMs;
 	params->sendTimeoutMs = sendTimeoutMs;
+	params->ioTimeoutMs = receiveTimeoutMs;
+	params->lock = xSemaphoreCreateMutex();
 	init_contexts(&params->sslContext);
+	if (!params->lock) {
+		LogError("TLS_FreeRTOS_Connect: out of memory for the connection's "
+			 "mutex (FreeRTOS heap)");
+		free_contexts(&params->sslContext);
+		return TLS_TRANSPORT_INSUFFICIENT_MEMORY;
+	}
 
 	status = parse_credentials(&params->sslContext, creds);
 	if (status == TLS_TRANSPORT_SUCCESS)
@@ -636,6 +776,7 @@ void TLS_FreeRTOS_Disconnect(NetworkContext_t *pNetworkContext)
 
 	if (params->tcpSocket) {
 		/* Best effort: the peer may already be gone. */
+		params->ioTimeoutMs = params->sendTimeoutMs;
 		ret = mbedtls_ssl_close_notify(&params->sslContext.context);
 		if (ret != 0 && !is_want(ret) && !is_socket_error(ret))
 			LogWarn("TLS close_notify not sent (mbedTLS error "
@@ -647,8 +788,13 @@ void TLS_FreeRTOS_Disconnect(NetworkContext_t *pNetworkContext)
 
 /* ---- data ------------------------------------------------------------- */
 
+/*
+ * FreeRTOS-Plus semantics: a NULL context, params or buffer, or a zero
+ * length, is a bad parameter and gives a negative return (never 0, which a
+ * caller would retry forever).
+ */
 static TlsTransportParams_t *connected_params(NetworkContext_t *ctx,
-					      const void *buf,
+					      const void *buf, size_t len,
 					      const char *caller)
 {
 	if (!ctx || !ctx->pParams || !buf) {
@@ -656,7 +802,11 @@ static TlsTransportParams_t *connected_params(NetworkContext_t *ctx,
 			 "NULL", caller);
 		return NULL;
 	}
-	if (!ctx->pParams->tcpSocket) {
+	if (len == 0) {
+		LogError("%s: length 0 (nothing to transfer)", caller);
+		return NULL;
+	}
+	if (!ctx->pParams->tcpSocket || !ctx->pParams->lock) {
 		LogError("%s: not connected", caller);
 		return NULL;
 	}
@@ -679,22 +829,22 @@ static int32_t read_failure(int ret)
 	return ret;
 }
 
-int32_t TLS_FreeRTOS_recv(NetworkContext_t *pNetworkContext, void *pBuffer,
-			  size_t bytesToRecv)
+/* The connection's mutex, waiting at most @wait_ms; 1 if taken. */
+static int lock_within(TlsTransportParams_t *params, uint32_t wait_ms)
 {
-	TlsTransportParams_t *params;
-	mbedtls_ssl_context *ssl;
-	size_t len = bytesToRecv;
+	TickType_t ticks = pdMS_TO_TICKS(wait_ms);
+
+	if (wait_ms > 0 && ticks == 0)
+		ticks = 1;
+	return xSemaphoreTake(params->lock, ticks) == pdTRUE;
+}
+
+/* One mbedtls_ssl_read() that never waits on the socket (under the lock). */
+static int read_now(TlsTransportParams_t *params, void *buf, size_t len)
+{
+	mbedtls_ssl_context *ssl = &params->sslContext.context;
 	size_t avail;
 	int ret;
-
-	params = connected_params(pNetworkContext, pBuffer,
-				  "TLS_FreeRTOS_recv");
-	if (!params)
-		return MBEDTLS_ERR_SSL_BAD_INPUT_DATA;
-	if (len == 0)
-		return 0;
-	ssl = &params->sslContext.context;
 
 	/*
 	 * Serve what mbedTLS already decrypted before touching the socket: a
@@ -706,13 +856,51 @@ int32_t TLS_FreeRTOS_recv(NetworkContext_t *pNetworkContext, void *pBuffer,
 		len = avail;
 	if (len > (size_t)INT32_MAX)
 		len = (size_t)INT32_MAX; /* a partial read, not a truncation */
+	params->ioTimeoutMs = 0;
+	ret = mbedtls_ssl_read(ssl, buf, len);
+	return ret;
+}
 
-	ret = mbedtls_ssl_read(ssl, pBuffer, len);
-	if (ret > 0)
-		return (int32_t)ret;
-	if (is_want(ret))
-		return 0; /* no data yet: try again */
-	return read_failure(ret);
+int32_t TLS_FreeRTOS_recv(NetworkContext_t *pNetworkContext, void *pBuffer,
+			  size_t bytesToRecv)
+{
+	TlsTransportParams_t *params;
+	TickType_t start = xTaskGetTickCount();
+	uint32_t left;
+	int32_t ready;
+	int ret;
+
+	params = connected_params(pNetworkContext, pBuffer, bytesToRecv,
+				  "TLS_FreeRTOS_recv");
+	if (!params)
+		return MBEDTLS_ERR_SSL_BAD_INPUT_DATA;
+
+	/*
+	 * Read what is there without waiting (under the lock, so a sending
+	 * task never runs mbedTLS at the same time); then wait for the socket
+	 * OUTSIDE the lock, so the sender is never held up by our wait; all
+	 * within the receive timeout.
+	 */
+	for (;;) {
+		left = ms_left(start, params->receiveTimeoutMs);
+		if (!lock_within(params, left))
+			return 0; /* the sender held it all along: try again */
+		ret = read_now(params, pBuffer, bytesToRecv);
+		(void)xSemaphoreGive(params->lock);
+
+		if (ret > 0)
+			return (int32_t)ret;
+		if (!is_retry(ret))
+			return read_failure(ret);
+		left = ms_left(start, params->receiveTimeoutMs);
+		if (left == 0)
+			return 0; /* nothing within the timeout: try again */
+		ready = Sockets_WaitReadable(params->tcpSocket, left);
+		if (ready < 0)
+			return MBEDTLS_ERR_NET_RECV_FAILED; /* logged */
+		if (ready == 0)
+			return 0;
+	}
 }
 
 int32_t TLS_FreeRTOS_send(NetworkContext_t *pNetworkContext,
@@ -720,34 +908,37 @@ int32_t TLS_FreeRTOS_send(NetworkContext_t *pNetworkContext,
 {
 	const unsigned char *buf = pBuffer;
 	TlsTransportParams_t *params;
-	mbedtls_ssl_context *ssl;
-	TickType_t start, limit;
+	TickType_t start = xTaskGetTickCount();
 	size_t len = bytesToSend;
 	size_t sent = 0;
+	uint32_t left;
 	int ret;
 
-	params = connected_params(pNetworkContext, pBuffer,
+	params = connected_params(pNetworkContext, pBuffer, bytesToSend,
 				  "TLS_FreeRTOS_send");
 	if (!params)
 		return MBEDTLS_ERR_SSL_BAD_INPUT_DATA;
 	if (len > (size_t)INT32_MAX)
 		len = (size_t)INT32_MAX; /* a partial write, reported as such */
-	ssl = &params->sslContext.context;
-	start = xTaskGetTickCount();
-	limit = pdMS_TO_TICKS(params->sendTimeoutMs);
 
 	while (sent < len) {
-		ret = mbedtls_ssl_write(ssl, &buf[sent], len - sent);
+		left = ms_left(start, params->sendTimeoutMs);
+		if (!lock_within(params, left))
+			break;
+		params->ioTimeoutMs = ms_left(start, params->sendTimeoutMs);
+		ret = mbedtls_ssl_write(&params->sslContext.context,
+					&buf[sent], len - sent);
+		(void)xSemaphoreGive(params->lock);
 		if (ret > 0) {
 			sent += (size_t)ret;
 			continue;
 		}
-		if (!is_want(ret)) {
+		if (!is_retry(ret)) {
 			if (!is_socket_error(ret))
 				log_mbedtls_failure("TLS send", ret);
 			return ret;
 		}
-		if (xTaskGetTickCount() - start >= limit)
+		if (ms_left(start, params->sendTimeoutMs) == 0)
 			break;
 		vTaskDelay(1);
 	}

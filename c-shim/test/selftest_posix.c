@@ -32,8 +32,13 @@
 #include "task.h"
 
 #include "demo_log.h"
+#include "mbedtls_freertos_alloc.h"
 #include "pkcs11_rng.h"
 #include "transport_mbedtls.h"
+
+#if defined(MBEDTLS_PSA_CRYPTO_C)
+#include "psa/crypto.h"
+#endif
 
 #define RECV_TIMEOUT_MS 200U
 #define SEND_TIMEOUT_MS 2000U
@@ -128,7 +133,7 @@ static int pkcs11_check(void)
 	uint32_t jitter;
 	int ok = 1;
 
-	say("PKCS#11 checks; three errors are expected next");
+	say("PKCS#11 checks; four errors are expected next");
 	ok &= expect_rv("C_GetFunctionList", C_GetFunctionList(&fl), CKR_OK);
 	if (!ok)
 		return 0;
@@ -149,8 +154,14 @@ static int pkcs11_check(void)
 	ok &= expect_rv("C_GenerateRandom(bad session)",
 			fl->C_GenerateRandom(session + 7, b, sizeof(b)),
 			CKR_SESSION_HANDLE_INVALID);
-	ok &= expect_rv("C_Login", fl->C_Login(session, CKU_USER, NULL, 0),
-			CKR_FUNCTION_NOT_SUPPORTED);
+	/* corePKCS11's session helper logs in when the list has C_Login. */
+	ok &= expect_rv("C_Login", fl->C_Login(session, CKU_USER,
+			(CK_UTF8CHAR_PTR)"0000", 4), CKR_OK);
+	ok &= expect_rv("C_Login again", fl->C_Login(session, CKU_USER,
+			(CK_UTF8CHAR_PTR)"0000", 4), CKR_USER_ALREADY_LOGGED_IN);
+	ok &= expect_rv("C_Logout", fl->C_Logout(session), CKR_OK);
+	ok &= expect_rv("C_Logout again", fl->C_Logout(session),
+			CKR_USER_NOT_LOGGED_IN);
 	ok &= expect_rv("C_GenerateRandom(jitter)", fl->C_GenerateRandom(
 			session, (CK_BYTE_PTR)&jitter, sizeof(jitter)), CKR_OK);
 	ok &= expect_rv("C_CloseSession", fl->C_CloseSession(session), CKR_OK);
@@ -231,19 +242,253 @@ static int recv_byte(NetworkContext_t *ctx, unsigned char *out,
 	}
 }
 
+/* Slack over a timeout for "did not block past it": the POSIX port's tick
+ * runs slow and a poll step is one tick. */
+#define TIMEOUT_SLACK_MS 100U
+
 static int idle_recv_is_zero(NetworkContext_t *ctx, const char *when)
 {
 	unsigned char byte;
 	uint64_t t0 = now_ms();
 	int32_t n = TLS_FreeRTOS_recv(ctx, &byte, 1);
+	uint64_t ms = now_ms() - t0;
 
 	say("recv %s: returned %ld after %lu ms (receive timeout %u ms)",
-	    when, (long)n, (unsigned long)(now_ms() - t0), RECV_TIMEOUT_MS);
+	    when, (long)n, (unsigned long)ms, RECV_TIMEOUT_MS);
 	if (n != 0) {
 		fail("expected 0 (no data yet, connection up)");
 		return 0;
 	}
+	if (ms + 20U < RECV_TIMEOUT_MS || ms > RECV_TIMEOUT_MS + TIMEOUT_SLACK_MS) {
+		fail("recv returned 0 after %lu ms: it must wait the receive "
+		     "timeout (%u ms), no more", (unsigned long)ms,
+		     RECV_TIMEOUT_MS);
+		return 0;
+	}
 	return 1;
+}
+
+/* ---- FreeRTOS-Plus semantics of bad arguments --------------------------- */
+
+static int bad_arguments_are_negative(NetworkContext_t *ctx)
+{
+	NetworkContext_t no_params = { .pParams = NULL };
+	unsigned char buf[4] = { 0 };
+	int ok = 1;
+
+	say("bad-argument checks; six errors are expected next");
+	ok &= TLS_FreeRTOS_recv(NULL, buf, sizeof(buf)) < 0;
+	ok &= TLS_FreeRTOS_recv(&no_params, buf, sizeof(buf)) < 0;
+	ok &= TLS_FreeRTOS_recv(ctx, NULL, sizeof(buf)) < 0;
+	ok &= TLS_FreeRTOS_recv(ctx, buf, 0) < 0;
+	ok &= TLS_FreeRTOS_send(NULL, buf, sizeof(buf)) < 0;
+	ok &= TLS_FreeRTOS_send(ctx, buf, 0) < 0;
+	if (!ok)
+		fail("a NULL context/params/buffer or zero length did not give "
+		     "a negative return");
+	else
+		say("NULL context, NULL params, NULL buffer, zero length: "
+		    "negative returns");
+	return ok;
+}
+
+/* ---- one task sends while another receives ------------------------------ */
+
+#define CONC_TOPIC CLIENT_ID "/concurrency"
+#define CONC_MESSAGES 40U
+
+static volatile int sender_failed;
+static volatile int sender_done;
+
+/* Sends all of @buf, retrying on 0 for at most 5 s. */
+static int send_fully(NetworkContext_t *ctx, const unsigned char *buf,
+		      size_t len)
+{
+	uint64_t deadline = now_ms() + 5000U;
+	size_t sent = 0;
+	int32_t n;
+
+	while (sent < len) {
+		n = TLS_FreeRTOS_send(ctx, &buf[sent], len - sent);
+		if (n < 0 || now_ms() > deadline)
+			return 0;
+		sent += (size_t)n;
+	}
+	return 1;
+}
+
+/* QoS 0 PUBLISH of "message <i>" to CONC_TOPIC. */
+static size_t publish_packet(unsigned char *pkt, unsigned int i)
+{
+	static const char topic[] = CONC_TOPIC;
+	const size_t tlen = sizeof(topic) - 1;
+	char payload[24];
+	int plen = snprintf(payload, sizeof(payload), "message %u", i);
+	size_t n = 0;
+
+	pkt[n++] = 0x30;
+	pkt[n++] = (unsigned char)(2 + tlen + (size_t)plen);
+	pkt[n++] = 0;
+	pkt[n++] = (unsigned char)tlen;
+	memcpy(&pkt[n], topic, tlen);
+	n += tlen;
+	memcpy(&pkt[n], payload, (size_t)plen);
+	return n + (size_t)plen;
+}
+
+static void sender_task(void *arg)
+{
+	NetworkContext_t *ctx = arg;
+	unsigned char pkt[96];
+	unsigned int i;
+
+	for (i = 0; i < CONC_MESSAGES && !sender_failed; i++) {
+		if (!send_fully(ctx, pkt, publish_packet(pkt, i)))
+			sender_failed = 1;
+		vTaskDelay(pdMS_TO_TICKS(5));
+	}
+	sender_done = 1;
+	/* Deleted by the receiving task: a task deleting itself is freed by
+	 * the idle task, which the busy background task starves here. */
+	vTaskSuspend(NULL);
+}
+
+/* Reads exactly @len bytes, each recv call bounded by its timeout. */
+static int recv_exact(NetworkContext_t *ctx, unsigned char *buf, size_t len,
+		      uint64_t deadline)
+{
+	size_t got = 0;
+	uint64_t t0;
+	int32_t n;
+
+	while (got < len) {
+		t0 = now_ms();
+		n = TLS_FreeRTOS_recv(ctx, &buf[got], len - got);
+		if (now_ms() - t0 > RECV_TIMEOUT_MS + TIMEOUT_SLACK_MS) {
+			fail("a recv call took %lu ms (timeout %u ms)",
+			     (unsigned long)(now_ms() - t0), RECV_TIMEOUT_MS);
+			return 0;
+		}
+		if (n < 0) {
+			fail("TLS_FreeRTOS_recv failed: %ld", (long)n);
+			return 0;
+		}
+		got += (size_t)n;
+		if (got < len && now_ms() > deadline) {
+			fail("timed out waiting for %lu bytes",
+			     (unsigned long)len);
+			return 0;
+		}
+	}
+	return 1;
+}
+
+/* One MQTT packet: its type nibble, its body in @body (@cap bytes). */
+static int recv_packet(NetworkContext_t *ctx, unsigned char *type,
+		       unsigned char *body, size_t cap, size_t *len,
+		       uint64_t deadline)
+{
+	unsigned char b;
+	size_t rl = 0;
+	unsigned int shift = 0;
+
+	if (!recv_exact(ctx, type, 1, deadline))
+		return 0;
+	do {
+		if (!recv_exact(ctx, &b, 1, deadline) || shift > 21)
+			return 0;
+		rl |= (size_t)(b & 0x7f) << shift;
+		shift += 7;
+	} while (b & 0x80);
+	if (rl > cap) {
+		fail("packet of %lu bytes does not fit", (unsigned long)rl);
+		return 0;
+	}
+	*len = rl;
+	return recv_exact(ctx, body, rl, deadline);
+}
+
+static int send_and_receive_concurrently(NetworkContext_t *ctx)
+{
+	static const char topic[] = CONC_TOPIC;
+	unsigned char sub[64], body[128], type;
+	const size_t tlen = sizeof(topic) - 1;
+	uint64_t deadline;
+	unsigned int publishes = 0;
+	TaskHandle_t sender = NULL;
+	size_t n = 0, len;
+
+	sub[n++] = 0x82; /* SUBSCRIBE, packet id 1, QoS 0 */
+	sub[n++] = (unsigned char)(2 + 2 + tlen + 1);
+	sub[n++] = 0;
+	sub[n++] = 1;
+	sub[n++] = 0;
+	sub[n++] = (unsigned char)tlen;
+	memcpy(&sub[n], topic, tlen);
+	n += tlen;
+	sub[n++] = 0;
+	deadline = now_ms() + 5000U;
+	if (!send_fully(ctx, sub, n) ||
+	    !recv_packet(ctx, &type, body, sizeof(body), &len, deadline) ||
+	    type != 0x90) {
+		fail("no SUBACK for %s", topic);
+		return 0;
+	}
+
+	sender_failed = 0;
+	sender_done = 0;
+	if (xTaskCreate(sender_task, "sender", configMINIMAL_STACK_SIZE * 2,
+			ctx, 2, &sender) != pdPASS) {
+		fail("cannot create the sender task");
+		return 0;
+	}
+	deadline = now_ms() + 15000U;
+	while (publishes < CONC_MESSAGES) {
+		if (!recv_packet(ctx, &type, body, sizeof(body), &len,
+				 deadline))
+			break;
+		if ((type & 0xf0) == 0x30)
+			publishes++;
+	}
+	while (!sender_done && now_ms() < deadline)
+		vTaskDelay(pdMS_TO_TICKS(10));
+	vTaskDelete(sender);
+	say("one task sent %u PUBLISHes while this one received them: %u "
+	    "came back; sender %s", CONC_MESSAGES, publishes,
+	    sender_failed ? "FAILED" : "ok");
+	return publishes == CONC_MESSAGES && !sender_failed && sender_done;
+}
+
+/* After DISCONNECT the broker closes: recv turns negative, never 0 forever,
+ * and no call waits past its timeout. */
+static int remote_close_is_negative(NetworkContext_t *ctx)
+{
+	uint64_t deadline = now_ms() + 5000U;
+	unsigned char byte;
+	uint64_t t0, ms;
+	int32_t n;
+
+	while (now_ms() < deadline) {
+		t0 = now_ms();
+		n = TLS_FreeRTOS_recv(ctx, &byte, 1);
+		ms = now_ms() - t0;
+		if (ms > RECV_TIMEOUT_MS + TIMEOUT_SLACK_MS) {
+			fail("recv after the remote close took %lu ms",
+			     (unsigned long)ms);
+			return 0;
+		}
+		if (n < 0) {
+			say("remote close: recv returned %ld (negative)",
+			    (long)n);
+			return 1;
+		}
+		if (n > 0) {
+			fail("data after DISCONNECT");
+			return 0;
+		}
+	}
+	fail("recv still returned 0 5 s after the broker closed");
+	return 0;
 }
 
 static int read_connack(NetworkContext_t *ctx)
@@ -274,13 +519,19 @@ static int mqtt_exchange(NetworkContext_t *ctx)
 {
 	static const unsigned char disconnect[2] = { 0xe0, 0x00 };
 
+	if (!bad_arguments_are_negative(ctx))
+		return 0;
 	if (!idle_recv_is_zero(ctx, "before CONNECT"))
 		return 0;
 	if (!send_connect(ctx) || !read_connack(ctx))
 		return 0;
 	if (!idle_recv_is_zero(ctx, "after CONNACK"))
 		return 0;
-	return send_all(ctx, disconnect, sizeof(disconnect));
+	if (!send_and_receive_concurrently(ctx))
+		return 0;
+	if (!send_all(ctx, disconnect, sizeof(disconnect)))
+		return 0;
+	return remote_close_is_negative(ctx);
 }
 
 static const char *status_name(TlsTransportStatus_t s)
@@ -317,6 +568,19 @@ static int tls_check(void)
 	uint64_t t0, ms;
 	int ok;
 
+	/* Module state that lives from first use on (the shared DRBG; PSA
+	 * crypto in mbedTLS 3): set up before the baseline, so only
+	 * per-connection memory counts as a leak. */
+	if (Pkcs11Rng_Init() != 0) {
+		fail("Pkcs11Rng_Init failed");
+		return 0;
+	}
+#if defined(MBEDTLS_PSA_CRYPTO_C)
+	if (psa_crypto_init() != PSA_SUCCESS) {
+		fail("psa_crypto_init failed");
+		return 0;
+	}
+#endif
 	baseline = xPortGetFreeHeapSize();
 	if (cfg.expect == TLS_TRANSPORT_INSUFFICIENT_MEMORY) {
 		hog = pvPortMalloc(xPortGetFreeHeapSize() - MEMORY_LEFT);

@@ -3,7 +3,7 @@
  * demo_mbedtls_platform.c - mbedTLS's allocator before the c-shim installs
  * its own with mbedtls_platform_set_calloc_free().
  *
- * demo_mbedtls_config.h names these as MBEDTLS_PLATFORM_STD_CALLOC/FREE, so
+ * Both configs (demo_mbedtls2_config.h, demo_mbedtls3_config.h) name these as MBEDTLS_PLATFORM_STD_CALLOC/FREE, so
  * mbedTLS never falls back to the C library heap: an allocation made before
  * the FreeRTOS-heap functions are installed fails cleanly (NULL, reported by
  * mbedTLS as an ALLOC_FAILED error) instead of hiding outside the heap
@@ -11,7 +11,7 @@
  */
 #include <stddef.h>
 
-#include "demo_mbedtls_config.h"
+#include MBEDTLS_CONFIG_FILE
 
 void *demo_mbedtls_calloc_unset(size_t n, size_t size)
 {

@@ -75,6 +75,12 @@
  */
 #define MQTT_DEMO_ERR_ARGUMENT 11
 
+/**
+ * The staticlib was built without the platform binding (cargo feature
+ * `freertos`): it has no TLS transport, PKCS#11 or kernel to run the demo on.
+ */
+#define MQTT_DEMO_ERR_NO_PLATFORM 12
+
 #ifdef __cplusplus
 extern "C" {
 #endif // __cplusplus
@@ -92,7 +98,8 @@ extern "C" {
  *
  * Returns MQTT_DEMO_OK (0) when every iteration succeeded; otherwise the
  * MQTT_DEMO_ERR_* status of the last failure, or MQTT_DEMO_ERR_BUSY if the
- * demo is already running.
+ * demo is already running. A staticlib built without the platform binding
+ * (cargo feature `freertos`) returns MQTT_DEMO_ERR_NO_PLATFORM at once.
  */
 int32_t mqtt_demo_run(uint32_t iterations);
 
@@ -125,7 +132,8 @@ int32_t mqtt_demo_set_client_id(const char *client_id, size_t len);
  *
  * Returns MQTT_DEMO_OK (0) when the task was created, MQTT_DEMO_ERR_ARGUMENT
  * if a value does not fit the port's types, or MQTT_DEMO_ERR_TASK_CREATE
- * when xTaskCreate failed (heap exhausted).
+ * when xTaskCreate failed (heap exhausted); MQTT_DEMO_ERR_NO_PLATFORM (and
+ * no task) from a staticlib built without the platform binding.
  */
 int32_t mqtt_demo_task_create(uint32_t stack_depth_words, uint32_t priority);
 

@@ -33,9 +33,9 @@ pub mod wire;
 #[cfg(feature = "size-probe")]
 pub mod probe;
 
-/// FreeRTOS and C-side platform binding, C entry points (feature
-/// `freertos`); under test only the check of the committed C header.
-#[cfg(any(feature = "freertos", test))]
+/// FreeRTOS and C-side platform binding and the C entry points (feature
+/// `freertos`); without it, entry points that return
+/// `MQTT_DEMO_ERR_NO_PLATFORM`; under test also the committed C header check.
 #[allow(unsafe_code)]
 pub mod ffi;
 

@@ -256,6 +256,16 @@ def _stop_all() -> None:
 # Broker
 
 
+# An OpenSSL configuration that caps every TLS context of the process at TLS 1.2.
+TLS12_OPENSSL_CONF = """openssl_conf = openssl_init
+[openssl_init]
+ssl_conf = ssl_sect
+[ssl_sect]
+system_default = system_default_sect
+[system_default_sect]
+MaxProtocol = TLSv1.2
+"""
+
 _RUNNING = re.compile(r"^\S+: mosquitto version \S+ running$", re.MULTILINE)
 
 
@@ -274,6 +284,9 @@ class Broker:
         new_session: start mosquitto in its own session (used by the CLI so that it outlives the
             CLI and ignores the terminal's Ctrl-C).
         extra_conf: lines appended to the listener block of mosquitto.conf.
+        tls: None (TLS 1.2 and 1.3, mosquitto's default), "1.3" (TLS 1.3 only: the
+            listener's tls_version, a minimum) or "1.2" (TLS 1.2 only: an OpenSSL config with
+            MaxProtocol = TLSv1.2 in mosquitto's environment, as tls_version cannot cap).
 
     Attributes: port, pid (None until started), log_path, workdir, conf_path, started_at
     (time.monotonic() when the port started listening), ready (threading.Event).
@@ -291,7 +304,11 @@ class Broker:
         startup_timeout: float = DEFAULT_STARTUP_TIMEOUT_S,
         new_session: bool = False,
         extra_conf: str = "",
+        tls: Optional[str] = None,
     ) -> None:
+        if tls not in (None, "1.2", "1.3"):
+            raise ValueError(f"tls must be None, '1.2' or '1.3', not {tls!r}")
+        self.tls = tls
         self.pki_dir = Path(pki_dir)
         self.cert = cert
         self.start_delay = float(start_delay)
@@ -420,9 +437,12 @@ certfile {self.workdir / "server.crt"}
 keyfile {self.workdir / "server.key"}
 require_certificate true
 use_identity_as_username true
+{"tls_version tlsv1.3" if self.tls == "1.3" else ""}
 {self.extra_conf}
 """
         self.conf_path.write_text(conf)
+        if self.tls == "1.2":
+            (self.workdir / "openssl-tls12.cnf").write_text(TLS12_OPENSSL_CONF)
 
     def _launch(self) -> None:
         assert self.workdir is not None and self.port is not None
@@ -431,9 +451,12 @@ use_identity_as_username true
                 return
             log_start = self.log_mark()  # the log is appended to if workdir is reused
             with open(self.stderr_path, "ab") as err:
+                env = None
+                if self.tls == "1.2":
+                    env = dict(os.environ, OPENSSL_CONF=str(self.workdir / "openssl-tls12.cnf"))
                 self._proc = subprocess.Popen(
                     ["mosquitto", "-c", str(self.conf_path)],
-                    stdin=subprocess.DEVNULL, stdout=err, stderr=err,
+                    stdin=subprocess.DEVNULL, stdout=err, stderr=err, env=env,
                     cwd=self.workdir, start_new_session=self.new_session,
                     # A CLI broker must outlive the CLI; others die with their spawning thread.
                     preexec_fn=None if self.new_session else _PREEXEC,

@@ -162,7 +162,7 @@ def demo_flow_patterns(port: int, topic: str, iterations: int = 2) -> List[str]:
     follows, on any image."""
     return [
         rf"connecting to localhost:{port}",
-        rf"TLS session established with localhost:{port}, cipher suite TLS-ECDHE-ECDSA",
+        rf"TLS session established with localhost:{port}, cipher suite TLS",
         r"CONNACK: connection accepted",
         rf"subscribed to {re.escape(topic)}, granted QoS 1",
         r"PUBACK for packet id \d+",

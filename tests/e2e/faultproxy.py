@@ -20,7 +20,7 @@ How faults find protocol points inside TLS
 ------------------------------------------
 The proxy cannot see MQTT inside TLS. It parses only the TLS *record layer* (5-byte headers:
 content type, version, length), which is in clear, and counts records per direction. With TLS 1.2
-(the device's mbedTLS is configured TLS 1.2 only) every record of content type 23
+every record of content type 23
 (application_data) after the handshake carries MQTT, and both mbedTLS and mosquitto write each MQTT
 packet with its own TLS write, i.e. in its own record. So for the demo:
 
@@ -29,7 +29,7 @@ packet with its own TLS write, i.e. in its own record. So for the demo:
         (``demo_publish_record(k)``); then UNSUBSCRIBE, DISCONNECT
     broker -> client application records: 1 CONNACK, 2 SUBACK, 3 PUBACK or echo of publish 1, ...
 
-(TLS 1.3 would encrypt handshake messages as type 23 too and shift these counts; with TLS 1.3
+(The brokers behind the proxy are capped at TLS 1.2: Broker(tls="1.2"). TLS 1.3 would encrypt handshake messages as type 23 too and shift these counts; with TLS 1.3
 count from the first record after the client's Finished instead - not needed here.)
 
 Faults (``Fault(kind, **params)``; one fault per connection):

@@ -25,3 +25,6 @@ pub const MQTT_DEMO_ERR_BUSY: i32 = 9;
 pub const MQTT_DEMO_ERR_TASK_CREATE: i32 = 10;
 /// An argument does not fit the port's types (stack depth, priority).
 pub const MQTT_DEMO_ERR_ARGUMENT: i32 = 11;
+/// The staticlib was built without the platform binding (cargo feature
+/// `freertos`): it has no TLS transport, PKCS#11 or kernel to run the demo on.
+pub const MQTT_DEMO_ERR_NO_PLATFORM: i32 = 12;

@@ -88,7 +88,8 @@ impl Drop for Claim {
 ///
 /// Returns MQTT_DEMO_OK (0) when every iteration succeeded; otherwise the
 /// MQTT_DEMO_ERR_* status of the last failure, or MQTT_DEMO_ERR_BUSY if the
-/// demo is already running.
+/// demo is already running. A staticlib built without the platform binding
+/// (cargo feature `freertos`) returns MQTT_DEMO_ERR_NO_PLATFORM at once.
 #[unsafe(no_mangle)]
 pub extern "C" fn mqtt_demo_run(iterations: u32) -> i32 {
     let Some(claim) = Claim::take() else {
@@ -181,7 +182,8 @@ extern "C" fn demo_task(_params: *mut c_void) {
 ///
 /// Returns MQTT_DEMO_OK (0) when the task was created, MQTT_DEMO_ERR_ARGUMENT
 /// if a value does not fit the port's types, or MQTT_DEMO_ERR_TASK_CREATE
-/// when xTaskCreate failed (heap exhausted).
+/// when xTaskCreate failed (heap exhausted); MQTT_DEMO_ERR_NO_PLATFORM (and
+/// no task) from a staticlib built without the platform binding.
 #[unsafe(no_mangle)]
 // The port's stack-depth and priority types may be narrower than u32 (e.g.
 // configSTACK_DEPTH_TYPE uint16_t), or not (the POSIX port's 64-bit ones).

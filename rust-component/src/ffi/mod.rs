@@ -26,5 +26,10 @@ pub mod platform;
 #[cfg(feature = "freertos")]
 pub mod sys;
 
+/// Without the platform binding the C entry points still exist and return
+/// `MQTT_DEMO_ERR_NO_PLATFORM` (not in the size probe, which exports its own).
+#[cfg(not(any(feature = "freertos", feature = "size-probe")))]
+pub mod no_platform;
+
 #[cfg(test)]
 mod header_test;

@@ -1,6 +1,8 @@
 //! The demo's platform traits over FreeRTOS and the C side.
 
-use core::ffi::{c_char, CStr};
+use core::ffi::c_char;
+#[cfg(demo_transport_cipher_suite)]
+use core::ffi::CStr;
 use core::ptr;
 
 use super::config;
@@ -289,6 +291,10 @@ impl<'a> Network for TlsNetwork<'a> {
         self.slot = Some(connection.slot);
     }
 
+    /// The negotiated suite, from the transport's `TLS_FreeRTOS_GetCipherSuite`
+    /// extension when its header declares one (build.rs sets the cfg);
+    /// FreeRTOS-Plus's own transport has none, and then nothing is reported.
+    #[cfg(demo_transport_cipher_suite)]
     fn cipher_suite(&self, connection: &TlsConnection<'a>) -> Option<&'static [u8]> {
         // SAFETY: the context is connected; the getter only reads it.
         let name = unsafe { sys::TLS_FreeRTOS_GetCipherSuite(&connection.slot.context) };
@@ -298,6 +304,11 @@ impl<'a> Network for TlsNetwork<'a> {
         // SAFETY: the transport returns a NUL-terminated static string
         // (mbedTLS's cipher suite name table).
         Some(unsafe { CStr::from_ptr(name) }.to_bytes())
+    }
+
+    #[cfg(not(demo_transport_cipher_suite))]
+    fn cipher_suite(&self, _connection: &TlsConnection<'a>) -> Option<&'static [u8]> {
+        None
     }
 }
 

@@ -1,7 +1,9 @@
 /*
- * demo_mbedtls_config.h - mbedTLS 2.28 configuration for the MQTT mutual-auth
- * demo images (POSIX simulator and Cortex-M3). Selected with
- * MBEDTLS_CONFIG_FILE="demo_mbedtls_config.h" by cmake/Mbedtls.cmake; every
+ * demo_mbedtls2_config.h - mbedTLS 2.28 configuration for the MQTT mutual-auth
+ * demo images (POSIX simulator and Cortex-M3), the build option for firmware
+ * still on 2.28 (end of life; the default is 3.6 LTS, demo_mbedtls3_config.h).
+ * Selected with MBEDTLS_CONFIG_FILE="demo_mbedtls2_config.h" by
+ * cmake/Mbedtls.cmake (DEMO_MBEDTLS=2.28); every
  * translation unit that includes an mbedTLS header must see the same
  * definitions (link the `mbedtls` target, which carries them PUBLIC).
  *
@@ -15,14 +17,15 @@
  *   - CTR_DRBG over ENTROPY_C with no platform entropy source: the c-shim
  *     registers its own (PKCS#11 C_GenerateRandom) with
  *     mbedtls_entropy_add_source();
- *   - error strings (mbedtls_strerror) and mbedtls_x509_crt_verify_info().
+ *   - mbedtls_x509_crt_verify_info() always; error strings (mbedtls_strerror)
+ *     with DEMO_MBEDTLS_ERROR_STRINGS=1.
  * No NET_C, FS_IO, TIMING_C, DEBUG_C, server side, DTLS or PSA.
  *
  * Time: DEMO_MBEDTLS_HAVE_TIME is set by CMake (option MBEDTLS_DEMO_HAVE_TIME,
  * on for hosted builds, off for bare metal).
  */
-#ifndef DEMO_MBEDTLS_CONFIG_H
-#define DEMO_MBEDTLS_CONFIG_H
+#ifndef DEMO_MBEDTLS2_CONFIG_H
+#define DEMO_MBEDTLS2_CONFIG_H
 
 /* ---- System support ---------------------------------------------------- */
 
@@ -153,7 +156,11 @@
 
 /* ---- Diagnostics ------------------------------------------------------- */
 
+#if !defined(DEMO_MBEDTLS_ERROR_STRINGS)
+#error "DEMO_MBEDTLS_ERROR_STRINGS is not defined: link the CMake target 'mbedtls' (cmake/Mbedtls.cmake), or define it to 0 or 1"
+#elif DEMO_MBEDTLS_ERROR_STRINGS
 #define MBEDTLS_ERROR_C                 /* mbedtls_strerror() */
+#endif
 #define MBEDTLS_VERSION_C               /* mbedtls_version_get_string() */
 /* MBEDTLS_DEBUG_C stays off: ~30 KB of code and format strings. */
 
@@ -166,4 +173,4 @@ void demo_mbedtls_free_unset(void *ptr);
 
 #include "mbedtls/check_config.h"
 
-#endif /* DEMO_MBEDTLS_CONFIG_H */
+#endif /* DEMO_MBEDTLS2_CONFIG_H */
