@@ -813,8 +813,18 @@ static TlsTransportParams_t *connected_params(NetworkContext_t *ctx,
 	return ctx->pParams;
 }
 
-static int32_t read_failure(int ret)
+static int32_t read_failure(const TlsTransportParams_t *params, int ret)
 {
+	const mbedtls_ssl_context *ssl = &params->sslContext.context;
+
+	if (ret == MBEDTLS_ERR_SSL_FATAL_ALERT_MESSAGE) {
+		/* With TLS 1.3 the server judges our certificate after our
+		 * handshake is complete: its refusal arrives here. */
+		LogError("TLS recv: server sent fatal alert %u (%s)",
+			 SSL_IN_MSG(ssl) ? SSL_IN_MSG(ssl)[1] : 256U,
+			 alert_name(SSL_IN_MSG(ssl) ? SSL_IN_MSG(ssl)[1] : 256U));
+		return ret;
+	}
 	if (ret == 0 || ret == MBEDTLS_ERR_SSL_CONN_EOF) {
 		/* The sockets layer logged the close. */
 		return MBEDTLS_ERR_SSL_CONN_EOF;
@@ -891,7 +901,7 @@ int32_t TLS_FreeRTOS_recv(NetworkContext_t *pNetworkContext, void *pBuffer,
 		if (ret > 0)
 			return (int32_t)ret;
 		if (!is_retry(ret))
-			return read_failure(ret);
+			return read_failure(params, ret);
 		left = ms_left(start, params->receiveTimeoutMs);
 		if (left == 0)
 			return 0; /* nothing within the timeout: try again */

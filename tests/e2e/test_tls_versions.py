@@ -64,3 +64,26 @@ def test_demo_completes_with_the_forced_tls_version(pki, request, kind, mbedtls,
         assert o.flash and o.flash_mbedtls, o.log
         if len(_qemu_outcomes) == 3:
             print("\n" + table(_qemu_outcomes))
+
+
+def test_tls13_refusal_of_the_client_certificate_is_logged_by_name(pki):
+    """With TLS 1.3 the server checks the client certificate after the client has sent its
+    Finished: the refusal (an encrypted fatal alert, then a reset) races the client's last
+    handshake step. Either the handshake fails (the reset; retried with backoff) or it completes
+    and the alert arrives at the first receive, logged by name; both ways the iteration fails
+    and the broker never sees an MQTT client."""
+    from broker import Broker
+    from demo_image import build_image, image_port, run_image
+    exe = build_image(pki, image_port(), 1, DEMO_CREDENTIALS_HEADER="demo_credentials_unknown_client.h")
+    with Broker(pki, port=image_port(), tls="1.3") as broker:
+        r = run_image(exe)
+        assert r.rc != 0, r.log
+        after = re.search(r"TLS recv: server sent fatal alert \d+ \((unknown_ca|"
+                          r"bad_certificate|certificate_unknown|certificate_required)", r.log)
+        during = re.search(r"TLS handshake with localhost:\d+ failed: (the server dropped the "
+                           r"connection|server sent fatal alert)", r.log)
+        assert after or during, r.log
+        if after:
+            assert re.search(r"TLS established with localhost:\d+: TLSv1\.3", r.log), r.log
+        assert re.search(r"iteration 1 failed", r.log), r.log
+        assert "New client connected" not in broker.log_text(), broker.log_text()[-2000:]
