@@ -1,5 +1,5 @@
 # mbedtls.mk - mbedTLS 2.28 (from the mbedtls-sys-auto crate) with this
-# repository's configuration, cmake/mbedtls/demo_mbedtls_config.h, as the
+# repository's configuration, cmake/mbedtls/demo_mbedtls2_config.h, as the
 # archive libmbedtls.a: the same sources and settings as
 # cmake/Mbedtls.cmake for a bare-metal target (no clock: certificate dates
 # are not checked). Include after crate-sources.mk and rules.mk.
@@ -14,7 +14,8 @@ endif
 
 MBEDTLS_CONFIG_DIR := $(REPO)/cmake/mbedtls
 MBEDTLS_INCLUDES := $(MBEDTLS_DIR)/include $(MBEDTLS_CONFIG_DIR)
-MBEDTLS_DEFINES := MBEDTLS_CONFIG_FILE="demo_mbedtls_config.h" DEMO_MBEDTLS_HAVE_TIME=0
+MBEDTLS_DEFINES := MBEDTLS_CONFIG_FILE="demo_mbedtls2_config.h" DEMO_MBEDTLS_HAVE_TIME=0 \
+	DEMO_MBEDTLS_ERROR_STRINGS=0
 MBEDTLS_OWN_SRCS := $(MBEDTLS_CONFIG_DIR)/demo_mbedtls_platform.c
 MBEDTLS_SRCS := $(sort $(wildcard $(MBEDTLS_DIR)/library/*.c)) $(MBEDTLS_OWN_SRCS)
 MBEDTLS_CFLAGS = -std=gnu11 $(addprefix -I,$(MBEDTLS_INCLUDES) $(MBEDTLS_DIR)/library) \

@@ -66,8 +66,13 @@ RUST_LIB := $(CARGO_TARGET_DIR)/$(RUST_TARGET)/release/librust_component.a
 $(RUST_CLANG_ARGS_FILE): FORCE
 	$(call write_if_changed,$@,$(subst $(space),$(newline),$(strip $(_rust_clang_args))))
 
+# The firmware's C compiler and CPU flags: build.rs checks the C types Rust
+# uses against them (layout, float ABI); cc-crate variables CC_/CFLAGS_<target>.
+_target_var := $(subst .,_,$(subst -,_,$(RUST_TARGET)))
+
 _cargo = cd "$(REPO)" && env CARGO_TARGET_DIR="$(CARGO_TARGET_DIR)" \
 	DEMO_CLANG_ARGS_FILE="$(RUST_CLANG_ARGS_FILE)" \
+	CC_$(_target_var)="$(CC)" CFLAGS_$(_target_var)="$(CPU_FLAGS)" \
 	$(_bindgen_var)="-isystem $(NEWLIB_INCLUDE)" \
 	$(CARGO) $(1) --release --locked -p rust-component --lib \
 	--target $(RUST_TARGET) --features freertos $(if $(filter 1,$(V)),,--quiet)
