@@ -40,8 +40,7 @@ void board_raw_write(const char *buf, unsigned int len)
 	unsigned int i;
 
 	if (!(UART_CTRL & UART_CTRL_TXEN)) {
-		/* 25 MHz / 115200 baud, as the log sink sets it (whichever
-		 * writes first enables the UART); QEMU ignores the rate. */
+		/* 25 MHz / 115200 baud; QEMU ignores the rate. */
 		UART_BAUDDIV = 217;
 		UART_CTRL = UART_CTRL_TXEN;
 	}

@@ -78,9 +78,10 @@ enum board_exit_code {
 void board_exit(int code) __attribute__((noreturn));
 
 /**
- * board_raw_write() - write @len bytes straight to UART0, polled, no lock.
- * For the fault handler and fatal paths only; everything else logs through
- * DemoLog_Write() (demos/mps2/log_sink_mps2.c).
+ * board_raw_write() - write @len bytes straight to UART0, polled, no lock;
+ * enables the UART (115200 baud) on first use. The fault handler and fatal
+ * paths call it directly; everything else logs through DemoLog_Write()
+ * (log_sink_mps2.c), which formats and locks around it.
  */
 void board_raw_write(const char *buf, unsigned int len);
 

@@ -1,9 +1,10 @@
 // SPDX-License-Identifier: MIT OR Apache-2.0
 /*
  * log_sink_mps2.c - DemoLog_Write() on UART0 of the ARM MPS2 boards
- * (AN385, AN386: CMSDK APB UART at 0x40004000), polled transmit.
+ * (AN385, AN386: CMSDK APB UART at 0x40004000), polled transmit through
+ * board_raw_write() (board.c), which enables the UART on first use.
  *
- * The UART is enabled on first use. Each line is built in a static buffer
+ * Each line is built in a static buffer
  * by DemoLog_FormatLine() (c-shim/src/log_format.c) and written out with the
  * scheduler suspended, so lines from several tasks never interleave while
  * interrupts (the Ethernet receive ISR) keep running.
@@ -21,19 +22,9 @@
 #include "FreeRTOS.h"
 #include "task.h"
 
+#include "board.h"
 #include "demo_log.h"
 #include "log_format.h"
-
-#define UART0_BASE      0x40004000UL
-#define UART_REG(off)   (*(volatile uint32_t *)(UART0_BASE + (off)))
-#define UART_DATA       UART_REG(0x00)
-#define UART_STATE      UART_REG(0x04)
-#define UART_CTRL       UART_REG(0x08)
-#define UART_BAUDDIV    UART_REG(0x10)
-#define UART_STATE_TXFULL 0x1U
-#define UART_CTRL_TXEN  0x1U
-/* 25 MHz / 115200 baud; QEMU ignores the rate. */
-#define UART_BAUDDIV_115200 217U
 
 /* Guarded by the scheduler lock in DemoLog_Write(). */
 static char line_buf[DEMO_LOG_LINE_MAX];
@@ -44,21 +35,6 @@ static bool in_handler_mode(void)
 
 	__asm volatile("mrs %0, ipsr" : "=r"(ipsr));
 	return (ipsr & 0x1FFU) != 0;
-}
-
-static void uart_write(const char *buf, size_t len)
-{
-	size_t i;
-
-	if (!(UART_CTRL & UART_CTRL_TXEN)) {
-		UART_BAUDDIV = UART_BAUDDIV_115200;
-		UART_CTRL = UART_CTRL_TXEN;
-	}
-	for (i = 0; i < len; i++) {
-		while (UART_STATE & UART_STATE_TXFULL)
-			;
-		UART_DATA = (uint8_t)buf[i];
-	}
 }
 
 void DemoLog_Write(int32_t level, const char *message, size_t length)
@@ -74,7 +50,7 @@ void DemoLog_Write(int32_t level, const char *message, size_t length)
 	tick = isr ? xTaskGetTickCountFromISR() : xTaskGetTickCount();
 	len = DemoLog_FormatLine(line_buf, sizeof(line_buf), (uint64_t)tick,
 				 level, message, length);
-	uart_write(line_buf, len);
+	board_raw_write(line_buf, (unsigned int)len);
 	if (lock)
 		(void)xTaskResumeAll();
 }
