@@ -12,6 +12,7 @@
 //!   --outage-ms 10000 --rate 500 --burst 0 (= rate) --refusal tls|mqtt
 //!   --base-ms 500 --cap-ms 5000 --attempts 5 (0 = forever) --floor-ms 1000
 //!   --no-jitter --pause-ms 5000 --detect-ms 500 --connect-ms 0 --serve-ms 0
+//!   --give-up-ms 0 (with --serve-ms: a queued device hangs up after this)
 //!   --time-scale 1 (real ms per device ms) --seed 1
 //!   --limit-s 86400
 
@@ -89,6 +90,7 @@ fn model(a: &mut Args, devices: usize) -> Result<Params, String> {
     p.detect_ms = a.num("--detect-ms", p.detect_ms)?;
     p.connect_ms = a.num("--connect-ms", p.connect_ms)?;
     p.serve_ms = a.num("--serve-ms", p.serve_ms)?;
+    p.give_up_ms = a.num("--give-up-ms", p.give_up_ms)?;
     p.time_scale = a.num("--time-scale", p.time_scale)?;
     if p.time_scale.is_nan() || p.time_scale <= 0.0 {
         return Err("--time-scale must be above 0".into());
@@ -114,7 +116,8 @@ fn describe(p: &Params) -> String {
     format!(
         "{} devices, outage {:.1} s, broker {rate}, refusal at {:?}; backoff base {} ms, cap {} ms, \
          {} retries per iteration, floor {} ms, {}; pause between iterations {} ms, detection \
-         within {} ms, connect {} ms, served one at a time in {} ms, device clock x{:.3}",
+         within {} ms, connect {} ms, served one at a time in {} ms (device gives up after {} ms), \
+         device clock x{:.3}",
         p.devices,
         p.outage_ms as f64 / 1000.0,
         p.refusal,
@@ -127,6 +130,7 @@ fn describe(p: &Params) -> String {
         p.detect_ms,
         p.connect_ms,
         p.serve_ms,
+        p.give_up_ms,
         p.time_scale
     )
 }

@@ -69,6 +69,11 @@ pub struct Params {
     /// small broker's (or this machine's) handshake capacity. Admitted
     /// attempts queue; none is refused for it.
     pub serve_ms: u32,
+    /// 0, or a device whose admitted attempt is not connected within this
+    /// many of its own ms gives up (the demo's CONNACK timeout): the
+    /// iteration fails and it pauses. The server is busy with it until then
+    /// at most.
+    pub give_up_ms: u32,
     /// Real milliseconds per millisecond of the devices' clocks: every wait
     /// a device times (pause, backoff) lasts this many times longer. 1 for
     /// real devices; the FreeRTOS POSIX simulator's tick runs slow under
@@ -100,6 +105,7 @@ impl Params {
             detect_ms: 500,
             connect_ms: 0,
             serve_ms: 0,
+            give_up_ms: 0,
             time_scale: 1.0,
             seed: 1,
             limit_ms: 24 * 3600 * 1000,
@@ -275,12 +281,30 @@ pub fn run(p: &Params) -> Outcome {
                 }
             }
         };
+        let mut gave_up = false;
         if admitted {
             let mut done = t + u64::from(p.connect_ms);
             if p.serve_ms > 0 {
-                done = done.max(server_free) + u64::from(p.serve_ms);
-                server_free = done;
+                let start = done.max(server_free);
+                done = start + u64::from(p.serve_ms);
+                let limit = t + scaled(p.give_up_ms);
+                if p.give_up_ms > 0 && done > limit {
+                    // Served (if at all) only until the device hung up.
+                    if start < limit {
+                        server_free = limit;
+                    }
+                    gave_up = true;
+                } else {
+                    server_free = done;
+                }
             }
+        }
+        if admitted && !gave_up {
+            let done = if p.serve_ms > 0 {
+                server_free
+            } else {
+                t + u64::from(p.connect_ms)
+            };
             rec.connected(d, done as f64);
             left -= 1;
             if left == 0 {
@@ -288,7 +312,7 @@ pub fn run(p: &Params) -> Outcome {
             }
             continue;
         }
-        let at_mqtt = t >= p.outage_ms && p.refusal == Refusal::Mqtt;
+        let at_mqtt = gave_up || (t >= p.outage_ms && p.refusal == Refusal::Mqtt);
         let next = if at_mqtt {
             // TLS was up; the refused CONNECT ends the iteration.
             Next::Exhausted
@@ -299,7 +323,14 @@ pub fn run(p: &Params) -> Outcome {
             Next::Wait(ms) => scaled(ms),
             Next::Exhausted | Next::RandomFailed => {
                 policy[d].reset();
-                pause + if at_mqtt { u64::from(p.connect_ms) } else { 0 }
+                pause
+                    + if gave_up {
+                        scaled(p.give_up_ms)
+                    } else if at_mqtt {
+                        u64::from(p.connect_ms)
+                    } else {
+                        0
+                    }
             }
         };
         queue.push(t + wait, d as u32);

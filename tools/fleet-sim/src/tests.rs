@@ -233,3 +233,33 @@ fn a_one_at_a_time_broker_queues_a_synchronised_fleet() {
     assert_eq!(f.reconnected_ms[2], Some(1500.0 + 100.0 * 50.0));
     assert_eq!(f.attempts_per_device_max, 4);
 }
+
+#[test]
+fn devices_queued_past_their_timeout_give_up_and_pause() {
+    // 100 devices in lockstep, one connection per 50 ms, and devices that
+    // hang up after 1 s: 20 get through in the first wave, the rest fail,
+    // pause 5 s and come back as a smaller wave.
+    let mut p = Params::new(100);
+    p.detect_ms = 0;
+    p.rate = 0.0;
+    p.jitter = false;
+    p.serve_ms = 50;
+    p.give_up_ms = 1000;
+    let o = run(&p);
+    let f = &o.figures;
+    assert_eq!(f.not_reconnected, 0);
+    assert_eq!(f.reconnected_ms[0].map(|t| t > 1500.0 + 1000.0), Some(true));
+    // The first 20 are served by 11.5 s + 1 s; the 21st cannot be.
+    let mut q = p.clone();
+    q.devices = 20;
+    assert_eq!(
+        run(&q).figures.reconnected_ms[2],
+        Some(1500.0 + 20.0 * 50.0)
+    );
+    assert!(
+        f.attempts_per_device_max > 4,
+        "{}",
+        f.attempts_per_device_max
+    );
+    assert!(f.min_gap_ms.unwrap() >= 1000.0);
+}
