@@ -21,7 +21,7 @@ import pytest
 
 from broker import Broker, port_is_listening
 from demo_image import BUILD_ROOT, REPO, run_image
-from tls_matrix import qemu_cmd
+from mps2 import qemu_cmd
 
 README = REPO / "certs" / "README.md"
 AMAZON_CA = "/usr/share/ca-certificates/mozilla/Amazon_Root_CA_1.crt"

@@ -23,7 +23,7 @@ from typing import Dict, List, Optional, Tuple
 import pytest
 
 from demo_image import BUILD_ROOT, REPO, TIMINGS, build_image, image_port
-from tls_matrix import FAST
+from mps2 import QEMU_TIMINGS as FAST
 
 CARGO_DIR = BUILD_ROOT / "cargo"
 M3 = "thumbv7m-none-eabi"

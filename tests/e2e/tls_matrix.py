@@ -17,24 +17,12 @@ from typing import Dict, List, Optional
 
 from broker import Broker
 from demo_image import REPO, build_image, image_port, run_image
+from mps2 import QEMU_TIMINGS, qemu_cmd
 
-# The QEMU timings of test_qemu_demo.py, so the default firmware build is shared with it.
-FAST = {
-    "DEMO_PUBLISH_COUNT": "2",
-    "DEMO_DELAY_BETWEEN_PUBLISHES_MS": "100",
-    "DEMO_DELAY_BETWEEN_DEMO_ITERATIONS_MS": "300",
-    "DEMO_RETRY_BACKOFF_BASE_MS": "500",
-    "DEMO_RETRY_MAX_BACKOFF_DELAY_MS": "2000",
-    "DEMO_RETRY_MAX_ATTEMPTS": "3",
-}
+# The QEMU timings and command of test_qemu_demo.py (tests/e2e/mps2.py), so the default firmware
+# build is shared with it and the handshake ticks come from the fixed -icount shift.
+FAST = QEMU_TIMINGS
 QEMU_RUN_TIMEOUT = 120
-
-
-def qemu_cmd(elf: Path) -> List[str]:
-    return ["qemu-system-arm", "-M", "mps2-an385", "-m", "16M", "-nographic",
-            "-monitor", "none", "-serial", "stdio",
-            "-semihosting-config", "enable=on,target=native",
-            "-icount", "shift=auto", "-nic", "user,model=lan9118", "-kernel", str(elf)]
 
 
 @dataclass
