@@ -96,6 +96,11 @@
 #define MBEDTLS_RSA_C
 #define MBEDTLS_PKCS1_V15
 #define MBEDTLS_PKCS1_V21               /* RSA-PSS: TLS 1.3's RSA signatures */
+/* Without it 3.6 leaves rsa_pss_rsae_* out of the ClientHello's
+ * signature_algorithms (ssl_tls.c's default list), and a TLS 1.3 server
+ * with an RSA certificate fails the handshake ("no suitable signature
+ * algorithm"): the RSA-2048 test PKI, tools/demo-qemu --rsa. */
+#define MBEDTLS_X509_RSASSA_PSS_SUPPORT
 #define MBEDTLS_MPI_MAX_SIZE                    512
 #define MBEDTLS_MPI_WINDOW_SIZE                 2
 

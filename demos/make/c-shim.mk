@@ -24,8 +24,8 @@ C_SHIM_SRCS := $(addprefix $(C_SHIM_DIR)/src/,transport_mbedtls.c pkcs11_rng.c \
 	sockets_lwip.c)
 C_SHIM_CFLAGS = -std=c11 $(OWN_WARNINGS) -Wcast-qual -Wformat=2 \
 	-DDEMO_LOG_LEVEL=$(C_SHIM_LOG_LEVEL) \
-	$(addprefix -I,$(C_SHIM_INCLUDES) $(C_SHIM_DIR)/src $(MBEDTLS_INCLUDES) \
-		$(LWIP_INCLUDES) $(FREERTOS_INCLUDES)) \
+	$(addprefix -I,$(C_SHIM_INCLUDES) $(C_SHIM_DIR)/src $(LWIP_INCLUDES)) \
+	$(FREERTOS_CPPFLAGS) $(MBEDTLS_SYSTEM_INCLUDES) \
 	$(call quote_defines,$(MBEDTLS_DEFINES) $(LWIP_DEFINES))
 
 $(eval $(call c_library,c_shim,$(C_SHIM_SRCS),C_SHIM_CFLAGS))

@@ -22,7 +22,7 @@ LWIP_SRCS := $(sort $(wildcard $(LWIP_DIR)/src/core/*.c \
 	$(LWIP_DIR)/src/netif/ethernet.c \
 	$(LWIP_DIR)/contrib/ports/freertos/sys_arch.c
 # __FILE__ in lwIP's messages as "lwip/...", not the registry path.
-LWIP_CFLAGS = -std=gnu11 $(addprefix -I,$(LWIP_INCLUDES) $(FREERTOS_INCLUDES)) \
+LWIP_CFLAGS = -std=gnu11 $(addprefix -I,$(LWIP_INCLUDES)) $(FREERTOS_CPPFLAGS) \
 	$(call quote_defines,$(LWIP_DEFINES)) \
 	-fmacro-prefix-map=$(LWIP_DIR)/src=lwip \
 	-fmacro-prefix-map=$(LWIP_DIR)/contrib=lwip-contrib

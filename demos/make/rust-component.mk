@@ -14,11 +14,12 @@
 #
 # bindgen reads the same headers as the C build: demo_config.h, the
 # credentials, FreeRTOS (kernel, port, FreeRTOSConfig.h), mbedTLS with its
-# configuration, c-shim/include. They are passed as an arguments file, one
-# argument per line (DEMO_CLANG_ARGS_FILE, rewritten only when it changes),
-# which is the plain-cargo interface of rust-component/build.rs; newlib's
-# headers (stdint.h and friends for the target) come from the C compiler.
-# cargo runs on every build and decides itself what is out of date.
+# configuration, c-shim/include and p11-kit. They are passed as an
+# arguments file, one argument per line (DEMO_CLANG_ARGS_FILE, rewritten
+# only when it changes), with the C compiler and CPU flags (CC_/CFLAGS_
+# <target>): the plain-cargo interface of rust-component/build.rs (README,
+# "Plain cargo"). cargo runs on every build and decides itself what is out
+# of date.
 #
 # Defines RUST_LIB (the archive) and DEMO_CONFIG_INCLUDES, DEMO_CONFIG_CFLAGS
 # for the C files that include demo_config.h; the goal `clippy` lints the
@@ -46,34 +47,25 @@ endif
 DEMO_CONFIG_INCLUDES := $(DEMO_CONFIG_DIR) $(REPO)/demos/common $(DEMO_CREDENTIALS_DIR)
 DEMO_CONFIG_CFLAGS = $(addprefix -I,$(DEMO_CONFIG_INCLUDES)) $(call quote_defines,$(DEMO_DEFINES))
 
-# The target's C library headers: where the cross compiler finds stdlib.h.
-NEWLIB_INCLUDE := $(patsubst %/stdlib.h,%,$(firstword $(filter %/stdlib.h,$(shell \
-	$(CC) $(CPU_FLAGS) -xc -M -include stdlib.h /dev/null 2>/dev/null))))
-ifeq ($(NEWLIB_INCLUDE),)
-$(error cannot find the C library's stdlib.h with '$(CC) $(CPU_FLAGS)': \
-	install gcc-arm-none-eabi and libnewlib-arm-none-eabi)
-endif
-
 RUST_CLANG_ARGS_FILE := $(BUILD)/demo_clang_args.txt
 _rust_clang_args = $(addprefix -I,$(DEMO_CONFIG_INCLUDES) $(FREERTOS_INCLUDES) \
 	$(MBEDTLS_INCLUDES) $(C_SHIM_INCLUDES)) \
-	$(addprefix -D,$(MBEDTLS_DEFINES) $(DEMO_DEFINES)) $(RUST_CLANG_ARGS)
-# bindgen's per-target variable: thumbv8m.main-none-eabihf -> ..._thumbv8m_main_none_eabihf
-_bindgen_var := BINDGEN_EXTRA_CLANG_ARGS_$(subst .,_,$(subst -,_,$(RUST_TARGET)))
+	$(addprefix -D,$(FREERTOS_DEFINES) $(MBEDTLS_DEFINES) $(DEMO_DEFINES)) $(RUST_CLANG_ARGS)
 
 RUST_LIB := $(CARGO_TARGET_DIR)/$(RUST_TARGET)/release/librust_component.a
 
 $(RUST_CLANG_ARGS_FILE): FORCE
 	$(call write_if_changed,$@,$(subst $(space),$(newline),$(strip $(_rust_clang_args))))
 
-# The firmware's C compiler and CPU flags: build.rs checks the C types Rust
-# uses against them (layout, float ABI); cc-crate variables CC_/CFLAGS_<target>.
+# The firmware's C compiler and CPU flags (cc-crate variables
+# CC_/CFLAGS_<target>, <target> with _): build.rs takes the C library's
+# headers from it and checks the C types Rust uses against it (layout,
+# float ABI).
 _target_var := $(subst .,_,$(subst -,_,$(RUST_TARGET)))
 
 _cargo = cd "$(REPO)" && env CARGO_TARGET_DIR="$(CARGO_TARGET_DIR)" \
 	DEMO_CLANG_ARGS_FILE="$(RUST_CLANG_ARGS_FILE)" \
 	CC_$(_target_var)="$(CC)" CFLAGS_$(_target_var)="$(CPU_FLAGS)" \
-	$(_bindgen_var)="-isystem $(NEWLIB_INCLUDE)" \
 	$(CARGO) $(1) --release --locked -p rust-component --lib \
 	--target $(RUST_TARGET) --features freertos $(if $(filter 1,$(V)),,--quiet)
 

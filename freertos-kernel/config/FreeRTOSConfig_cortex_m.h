@@ -9,7 +9,8 @@
  *   configPRIO_BITS      NVIC priority bits the chip implements
  *
  * and may define, before including this file, any value below that is
- * guarded by #ifndef (e.g. configTOTAL_HEAP_SIZE, or
+ * guarded by #ifndef (e.g. configTOTAL_HEAP_SIZE, which the build may also
+ * set, or
  * configUSE_PORT_OPTIMISED_TASK_SELECTION 0 on ARMv6-M, which has no CLZ).
  *
  * The image must provide:
@@ -44,11 +45,15 @@
 #define configIDLE_SHOULD_YIELD                 1
 #define configNUMBER_OF_CORES                   1
 
-/* Memory: heap_4, 40 KiB by default. mbedTLS with 4096/2048 record buffers
- * peaks around 13-16 KB per TLS session on 32-bit (P-256 certificates; the
- * MPS2 images log the figures); the rest holds the task stacks (they come
- * from this heap on these ports), lwIP's tasks and mailboxes and the MQTT
- * buffers. The demo logs xPortGetMinimumEverFreeHeapSize(). */
+/* Memory: heap_4, 40 KiB unless the build defines configTOTAL_HEAP_SIZE
+ * (CMake -DFREERTOS_HEAP_SIZE=<bytes>, make FREERTOS_HEAP_SIZE=<bytes>).
+ * One mutual-TLS session with mbedTLS 3.6 (TLS 1.3 needs a 16 KiB input
+ * record buffer) peaks at ~30 KB with P-256 certificates and ~39 KB with
+ * RSA-2048 ones (AWS IoT serves an RSA chain: give it 64 KiB); with 2.28
+ * (4 KiB input buffer) ~13 KB / ~21 KB. The rest holds the task stacks
+ * (they come from this heap on these ports), lwIP's tasks and mailboxes
+ * and the MQTT buffers: ~10 KB on the MPS2 images, which log
+ * xPortGetMinimumEverFreeHeapSize() (their READMEs list the figures). */
 #define configSUPPORT_STATIC_ALLOCATION         0
 #define configSUPPORT_DYNAMIC_ALLOCATION        1
 #ifndef configTOTAL_HEAP_SIZE

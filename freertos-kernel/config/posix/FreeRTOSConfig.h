@@ -37,7 +37,9 @@
  * The demo logs xPortGetMinimumEverFreeHeapSize() at exit. */
 #define configSUPPORT_STATIC_ALLOCATION         0
 #define configSUPPORT_DYNAMIC_ALLOCATION        1
+#ifndef configTOTAL_HEAP_SIZE   /* CMake -DFREERTOS_HEAP_SIZE=<bytes> */
 #define configTOTAL_HEAP_SIZE                   ( ( size_t ) ( 64 * 1024 ) )
+#endif
 #define configAPPLICATION_ALLOCATED_HEAP        0
 
 /* Hooks. */
