@@ -1,38 +1,76 @@
 //! The MQTT client: owns I/O, time, keep-alive and the QoS state machine.
 //!
-//! All memory is the caller's: one network buffer (every outgoing packet is
-//! serialized into it, every incoming packet is received into it) and two
-//! tables of [`Record`]s. Nothing is allocated.
+//! The engine is a set of functions over a [`Context`]: the state of one
+//! connection ([`Vars`], two record tables, the network buffer) and its
+//! transport and clock. [`Client`] is the Rust context; the coreMQTT C API
+//! implements [`Context`] over the application's `MQTTContext_t`, so both
+//! run this same code on state laid out like coreMQTT's.
 //!
-//! Incoming packets are handed to the application as [`Event`]s from
-//! [`Client::poll`] / [`Client::process_loop`]. Incoming QoS 1 and QoS 2
-//! publishes are acknowledged by the client itself after the event handler
-//! returns. QoS 2 publishes are delivered once (on first receipt) even if the
-//! server sends duplicates before its PUBREL.
+//! Memory is the caller's: one network buffer and two record tables.
+//! Incoming bytes are read greedily into the buffer (one transport call can
+//! bring several packets, or part of one), complete packets are handled
+//! from the front of it, and outgoing packets are built in its free tail
+//! and sent with one transport call whenever they fit there (larger ones
+//! are streamed, so a payload may exceed the buffer). Nothing is allocated.
+//!
+//! Time is bounded whatever the peer does: one [`Client::poll`] makes at
+//! most one receive call (bounded by the transport's own timeout) and the
+//! sends it needs; a packet that has started arriving must be complete
+//! within [`Timeouts::packet_ms`] of its first byte (the whole packet, not
+//! each byte); a length larger than [`Timeouts::max_packet`] is refused
+//! as soon as it is read; keep-alive runs on every poll, also while a slow
+//! packet arrives; CONNACK and [`Client::process_loop`] waits are overall
+//! deadlines.
+//!
+//! Incoming QoS 1 and 2 publishes are acknowledged by the client after the
+//! event is handled; QoS 2 publishes are delivered once even if the server
+//! repeats them before its PUBREL. An acknowledgement for a packet id that
+//! is not in flight (a broker repeating acks after a resumed session) is
+//! reported as [`Event::StaleAck`] and otherwise ignored; a packet larger
+//! than the buffer is discarded and reported as [`Event::Discarded`]. Only
+//! protocol violations and transport failures end the connection.
 
 use crate::error::{Error, Malformed};
-use crate::state::{self, Phase, Record};
-use crate::transport::{elapsed, Clock, Transport};
-use crate::wire::{self, kind, AckKind, Connect, Packet, Publish, QoS, Subscription};
+use crate::state::{self, publish_state as ps, CEnum, Record, Vars};
+use crate::transport::{elapsed, Clock, Transport, TransportError};
+use crate::wire::{
+    self, kind, AckKind, Connect, FilterAt, Packet, Publish, QoS, Sink, Subscription,
+};
 
-/// Timeouts the client applies to the transport, in milliseconds.
+/// The smallest network buffer: it holds any fixed header, so every packet
+/// can be received or recognised as too large.
+pub const MIN_BUFFER: usize = 5;
+
+/// Time and size bounds of a connection.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct Timeouts {
-    /// Longest stall allowed inside a packet that has started arriving.
-    pub recv_ms: u32,
-    /// Longest time a send may make no progress.
+    /// Longest time one incoming packet may take from its first byte to its
+    /// last (an overall bound, not a per-byte one), ms.
+    pub packet_ms: u32,
+    /// Longest time a send may make no progress, ms.
     pub send_ms: u32,
-    /// How long to wait for PINGRESP after PINGREQ.
+    /// How long to wait for PINGRESP after PINGREQ, ms.
     pub ping_resp_ms: u32,
+    /// Largest remaining length accepted from the server. A packet announced
+    /// longer is refused at once ([`Error::PacketTooLarge`]); one that fits
+    /// this but not the network buffer is read, discarded and reported.
+    pub max_packet: usize,
+}
+
+impl Timeouts {
+    /// 10 s per packet, 1 s send progress, 5 s for PINGRESP, 128 KiB
+    /// (AWS IoT Core's largest message) + headers.
+    pub const DEFAULT: Timeouts = Timeouts {
+        packet_ms: 10_000,
+        send_ms: 1000,
+        ping_resp_ms: 5000,
+        max_packet: 128 * 1024 + 1024,
+    };
 }
 
 impl Default for Timeouts {
     fn default() -> Self {
-        Timeouts {
-            recv_ms: 1000,
-            send_ms: 1000,
-            ping_resp_ms: 5000,
-        }
+        Timeouts::DEFAULT
     }
 }
 
@@ -47,14 +85,753 @@ pub enum Event<'a> {
     /// * `PubRec`: our QoS 2 publish was received; PUBREL has been sent;
     /// * `PubComp`: our QoS 2 publish is complete;
     /// * `PubRel`: an incoming QoS 2 publish is released; PUBCOMP sent;
-    /// * `UnsubAck`: the UNSUBSCRIBE is acknowledged.
+    /// * `UnsubAck`: the UNSUBSCRIBE with this id is acknowledged.
     Ack { kind: AckKind, packet_id: u16 },
     /// The SUBSCRIBE with this id is answered: one return code per filter,
     /// 0/1/2 = granted QoS, 0x80 = refused.
     SubAck { packet_id: u16, statuses: &'a [u8] },
     /// The server answered our PINGREQ.
     PingResp,
+    /// An acknowledgement for a packet id not in flight in that phase (a
+    /// duplicate, or one repeated after a resumed session): ignored. For a
+    /// PUBREL, PUBCOMP was sent anyway; for a PUBREC, PUBREL was resent.
+    StaleAck { kind: AckKind, packet_id: u16 },
+    /// A packet of `len` bytes (whole packet) did not fit the network
+    /// buffer: it is being read and discarded, the connection goes on.
+    Discarded { len: usize },
 }
+
+/// The state and memory of a connection, borrowed at once (they are
+/// disjoint), so a packet in the buffer can be read while records change.
+pub struct Parts<'a> {
+    pub vars: &'a mut Vars,
+    pub buf: &'a mut [u8],
+    pub outgoing: &'a mut [Record],
+    pub incoming: &'a mut [Record],
+}
+
+/// Everything the engine keeps between calls, and its I/O.
+///
+/// Implemented by [`Client`] and by the C API over `MQTTContext_t`.
+pub trait Context {
+    /// State, buffer and both record tables together.
+    fn parts(&mut self) -> Parts<'_>;
+    /// The scalar state.
+    fn vars(&mut self) -> &mut Vars;
+    /// The network buffer (never empty once connected).
+    fn buf(&mut self) -> &mut [u8];
+    /// Records of our QoS 1/2 publishes in flight.
+    fn outgoing(&mut self) -> &mut [Record];
+    /// Records of incoming QoS 2 publishes awaiting PUBREL.
+    fn incoming(&mut self) -> &mut [Record];
+    /// The connection's bounds.
+    fn timeouts(&self) -> Timeouts;
+    /// Milliseconds, wrapping.
+    fn now_ms(&mut self) -> u32;
+    /// Receive into `buf()[at..at + len]` (transport contract: 0 = nothing
+    /// yet, error = closed or failed).
+    fn recv_at(&mut self, at: usize, len: usize) -> Result<usize, TransportError>;
+    /// Send `buf()[from..to]`.
+    fn send_buf(&mut self, from: usize, to: usize) -> Result<usize, TransportError>;
+    /// Send bytes that are not in the buffer.
+    fn send(&mut self, data: &[u8]) -> Result<usize, TransportError>;
+}
+
+// ---------------------------------------------------------------------------
+// Sending
+
+/// What to send: a range of the network buffer, or other bytes.
+#[derive(Clone, Copy)]
+enum Data<'a> {
+    Buf(usize, usize),
+    Ext(&'a [u8]),
+}
+
+/// Send all of `data`, continuing partial writes; `SendFailed` on a
+/// transport error, `SendTimeout` when no progress is made for the send
+/// timeout.
+fn send_all<X: Context>(x: &mut X, mut data: Data<'_>) -> Result<(), Error> {
+    let timeout = x.timeouts().send_ms;
+    let mut progress = x.now_ms();
+    loop {
+        let (r, left) = match data {
+            Data::Buf(from, to) => (x.send_buf(from, to), to - from),
+            Data::Ext(s) => (x.send(s), s.len()),
+        };
+        if left == 0 {
+            break;
+        }
+        let n = r.map_err(|e| Error::SendFailed(e.0))?;
+        let now = x.now_ms();
+        if n == 0 {
+            if elapsed(now, progress) >= timeout {
+                return Err(Error::SendTimeout);
+            }
+            continue;
+        }
+        if n > left {
+            return Err(Error::SendFailed(0));
+        }
+        data = match data {
+            Data::Buf(from, to) => Data::Buf(from + n, to),
+            Data::Ext(s) => Data::Ext(s.get(n..).unwrap_or_default()),
+        };
+        progress = now;
+    }
+    x.vars().last_tx_ms = progress;
+    Ok(())
+}
+
+/// Streams an encoded packet through the free tail of the network buffer
+/// (after the `index` bytes received and not consumed yet): a packet that
+/// fits is sent with one transport call; a longer one is sent in pieces,
+/// a piece longer than the tail straight from where it is.
+struct Out<'x, X: Context> {
+    x: &'x mut X,
+    start: usize,
+    pos: usize,
+    err: Option<Error>,
+}
+
+impl<'x, X: Context> Out<'x, X> {
+    fn new(x: &'x mut X) -> Self {
+        let start = x.vars().index;
+        Out {
+            x,
+            start,
+            pos: start,
+            err: None,
+        }
+    }
+
+    fn flush(&mut self) {
+        if self.pos > self.start && self.err.is_none() {
+            if let Err(e) = send_all(self.x, Data::Buf(self.start, self.pos)) {
+                self.err = Some(e);
+            }
+        }
+        self.pos = self.start;
+    }
+
+    fn finish(mut self) -> Result<(), Error> {
+        self.flush();
+        self.err.map_or(Ok(()), Err)
+    }
+}
+
+impl<X: Context> Sink for Out<'_, X> {
+    fn put(&mut self, data: &[u8]) {
+        let end = self.pos + data.len();
+        if let Some(dst) = self.x.buf().get_mut(self.pos..end) {
+            wire::copy(dst, data);
+            self.pos = end;
+            return;
+        }
+        self.flush();
+        let end = self.start + data.len();
+        if let Some(dst) = self.x.buf().get_mut(self.start..end) {
+            wire::copy(dst, data);
+            self.pos = end;
+        } else if self.err.is_none() {
+            if let Err(e) = send_all(self.x, Data::Ext(data)) {
+                self.err = Some(e);
+            }
+        }
+    }
+}
+
+/// Encode a packet with `encode` and send it; a failure to send ends the
+/// connection.
+fn send_packet<X: Context>(
+    x: &mut X,
+    encode: &mut dyn FnMut(&mut Out<'_, X>) -> Result<usize, Error>,
+) -> Result<(), Error> {
+    let mut out = Out::new(x);
+    encode(&mut out)?;
+    let r = out.finish();
+    if r.is_err() {
+        x.vars().connect_status = 0;
+    }
+    r
+}
+
+/// Send a short packet (ack, PINGREQ, DISCONNECT) from where it is.
+fn send_small<X: Context>(x: &mut X, bytes: &[u8]) -> Result<(), Error> {
+    let r = send_all(x, Data::Ext(bytes));
+    match r {
+        Ok(()) => x.vars().control_packet_sent = 1,
+        Err(_) => x.vars().connect_status = 0,
+    }
+    r
+}
+
+// ---------------------------------------------------------------------------
+// Receiving
+
+/// Where a complete packet lies at the front of the network buffer.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Frame {
+    /// The first byte (type and flags).
+    pub first: u8,
+    /// Fixed header length: the body starts at `buf[header]`.
+    pub header: usize,
+    /// Remaining length: the body is `buf[header..header + len]`.
+    pub len: usize,
+}
+
+impl Frame {
+    pub const fn total(&self) -> usize {
+        self.header + self.len
+    }
+}
+
+/// What one receive step found.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Received {
+    /// No bytes are waiting.
+    Nothing,
+    /// Part of a packet is in the buffer (within its time bound).
+    Partial,
+    /// A complete packet is at the front of the buffer.
+    Frame(Frame),
+    /// A packet of this total length does not fit the buffer; its bytes
+    /// are being discarded (over this and later calls).
+    Discarded(usize),
+    /// Bytes of a discarded packet were dropped; more are to come.
+    Discarding,
+}
+
+/// Parse the fixed header at the front of `buf[..have]`: `Ok(None)` while
+/// incomplete.
+fn fixed_header(buf: &[u8], have: usize) -> Result<Option<(u8, usize, usize)>, Error> {
+    let bytes = buf.get(..have).unwrap_or_default();
+    let Some(&first) = bytes.first() else {
+        return Ok(None);
+    };
+    wire::check_first_byte(first)?;
+    match wire::decode_remaining_length(bytes.get(1..).unwrap_or_default()) {
+        Ok((len, used)) => Ok(Some((first, 1 + used, len))),
+        Err(Error::NeedMoreBytes) => Ok(None),
+        Err(e) => Err(e),
+    }
+}
+
+/// One receive step: a complete packet already buffered is returned without
+/// a transport call; otherwise one `recv` into the free part of the buffer.
+/// Enforces the packet time bound and the size limit.
+pub fn receive<X: Context>(x: &mut X) -> Result<Received, Error> {
+    let r = receive_inner(x);
+    if matches!(r, Err(ref e) if e.is_fatal()) {
+        x.vars().connect_status = 0;
+    }
+    r
+}
+
+fn receive_inner<X: Context>(x: &mut X) -> Result<Received, Error> {
+    let v = *x.vars();
+    if v.discard_remaining > 0 {
+        return discard(x, v.discard_remaining, v.packet_start_ms);
+    }
+    let size = x.buf().len();
+    let mut have = v.index;
+    if have > 0 {
+        if let Some(f) = buffered(x, have, size)? {
+            return Ok(f);
+        }
+    }
+    let n = x
+        .recv_at(have, size - have)
+        .map_err(|e| Error::RecvFailed(e.0))?;
+    if n > size - have {
+        return Err(Error::RecvFailed(0));
+    }
+    if n == 0 && have == 0 {
+        return Ok(Received::Nothing);
+    }
+    let now = x.now_ms();
+    if have == 0 {
+        x.vars().packet_start_ms = now;
+    }
+    have += n;
+    x.vars().index = have;
+    if let Some(f) = buffered(x, have, size)? {
+        return Ok(f);
+    }
+    if elapsed(now, x.vars().packet_start_ms) >= x.timeouts().packet_ms {
+        return Err(Error::Stalled);
+    }
+    Ok(Received::Partial)
+}
+
+/// A complete packet (or an oversize one) at the front of `buf[..have]`.
+fn buffered<X: Context>(x: &mut X, have: usize, size: usize) -> Result<Option<Received>, Error> {
+    let Some((first, header, len)) = fixed_header(x.buf(), have)? else {
+        return Ok(None);
+    };
+    if len > x.timeouts().max_packet {
+        return Err(Error::PacketTooLarge);
+    }
+    let total = header + len;
+    if total > size {
+        // Everything buffered belongs to this packet: drop it and read the
+        // rest into the buffer, a piece at a time, to drop it too.
+        let v = x.vars();
+        v.index = 0;
+        v.discard_remaining = total - have;
+        return Ok(Some(Received::Discarded(total)));
+    }
+    if total > have {
+        return Ok(None);
+    }
+    Ok(Some(Received::Frame(Frame { first, header, len })))
+}
+
+/// Read and drop up to `left` bytes of an oversize packet.
+fn discard<X: Context>(x: &mut X, left: usize, start: u32) -> Result<Received, Error> {
+    let size = x.buf().len();
+    let n = x
+        .recv_at(0, left.min(size))
+        .map_err(|e| Error::RecvFailed(e.0))?;
+    if n > left.min(size) {
+        return Err(Error::RecvFailed(0));
+    }
+    let now = x.now_ms();
+    let left = left - n;
+    x.vars().discard_remaining = left;
+    if left > 0 && elapsed(now, start) >= x.timeouts().packet_ms {
+        return Err(Error::Stalled);
+    }
+    Ok(Received::Discarding)
+}
+
+/// Drop the packet `f` from the front of the buffer; the bytes after it
+/// start the next packet.
+pub fn consume<X: Context>(x: &mut X, f: Frame) {
+    let total = f.total();
+    let index = x.vars().index;
+    let rest = index.saturating_sub(total);
+    if rest > 0 {
+        // A forward byte copy: the regions may overlap, and copy_within
+        // would link a panic path.
+        let buf = x.buf();
+        for i in 0..rest {
+            let b = buf.get(total + i).copied().unwrap_or(0);
+            if let Some(d) = buf.get_mut(i) {
+                *d = b;
+            }
+        }
+        let now = x.now_ms();
+        x.vars().packet_start_ms = now;
+    }
+    x.vars().index = rest;
+}
+
+/// The acknowledgement owed for a handled packet, sent by [`finish`].
+pub type Reply = Option<[u8; 4]>;
+
+/// Apply a received packet to the session state and say what to report
+/// (`None` for a QoS 2 publish repeated before its PUBREL: delivered
+/// already) and what to answer. The event borrows the network buffer.
+pub fn dispatch<X: Context>(x: &mut X, f: Frame) -> Result<(Option<Event<'_>>, Reply), Error> {
+    let Parts {
+        vars,
+        buf,
+        outgoing,
+        incoming,
+    } = x.parts();
+    let body = buf.get(f.header..f.total()).unwrap_or_default();
+    let r = handle(vars, outgoing, incoming, wire::decode_body(f.first, body));
+    if matches!(r, Err(ref e) if e.is_fatal()) {
+        vars.connect_status = 0;
+    }
+    r
+}
+
+fn handle<'b>(
+    vars: &mut Vars,
+    outgoing: &mut [Record],
+    incoming: &mut [Record],
+    packet: Result<Packet<'b>, Error>,
+) -> Result<(Option<Event<'b>>, Reply), Error> {
+    let (k, id) = match packet? {
+        Packet::Publish(p) => {
+            let id = p.packet_id;
+            let reply = match p.qos {
+                QoS::AtMostOnce => None,
+                QoS::AtLeastOnce => Some(wire::ack_bytes(kind::PUBACK, id)),
+                QoS::ExactlyOnce => {
+                    let reply = Some(wire::ack_bytes(kind::PUBREC, id));
+                    match state::add(incoming, id, 2, ps::PUBREL_PENDING) {
+                        Ok(()) => {}
+                        Err(state::AddError::Collision) => return Ok((None, reply)),
+                        Err(state::AddError::Full) => return Err(Error::NoMemory),
+                    }
+                    reply
+                }
+            };
+            return Ok((Some(Event::Publish(p)), reply));
+        }
+        Packet::Ack { kind, packet_id } => (kind, packet_id),
+        Packet::SubAck {
+            packet_id,
+            statuses,
+        } => {
+            let ev = Event::SubAck {
+                packet_id,
+                statuses,
+            };
+            return Ok((Some(ev), None));
+        }
+        Packet::PingResp => {
+            if vars.waiting_for_ping_resp == 0 {
+                return Err(Error::BadResponse(Malformed::UnsolicitedPingResp));
+            }
+            vars.waiting_for_ping_resp = 0;
+            return Ok((Some(Event::PingResp), None));
+        }
+        Packet::ConnAck { .. } => return Err(Error::BadResponse(Malformed::UnexpectedType)),
+    };
+    let fresh = Event::Ack {
+        kind: k,
+        packet_id: id,
+    };
+    let stale = Event::StaleAck {
+        kind: k,
+        packet_id: id,
+    };
+    let (table, expect) = match k {
+        AckKind::UnsubAck => return Ok((Some(fresh), None)),
+        AckKind::PubRel => (incoming, ps::PUBREL_PENDING),
+        AckKind::PubAck => (outgoing, ps::PUBACK_PENDING),
+        AckKind::PubRec => (outgoing, ps::PUBREC_PENDING),
+        AckKind::PubComp => (outgoing, ps::PUBCOMP_PENDING),
+    };
+    // PUBREL is answered with PUBCOMP even for an id we no longer know (our
+    // PUBCOMP was lost); a repeated PUBREC gets its PUBREL again.
+    let mut reply = match k {
+        AckKind::PubRel => Some(wire::ack_bytes(kind::PUBCOMP, id)),
+        _ => None,
+    };
+    let Some(r) = state::find(table, id) else {
+        return Ok((Some(stale), reply));
+    };
+    let ev = if r.state == expect {
+        if k == AckKind::PubRec {
+            r.state = ps::PUBREL_SEND;
+        } else {
+            *r = Record::EMPTY;
+        }
+        fresh
+    } else {
+        stale
+    };
+    if k == AckKind::PubRec && matches!(r.state, ps::PUBREL_SEND | ps::PUBCOMP_PENDING) {
+        reply = Some(wire::ack_bytes(kind::PUBREL, id));
+    }
+    Ok((Some(ev), reply))
+}
+
+/// After the event of `f` was handled: send the acknowledgement owed,
+/// update the outgoing record it completes, and consume the packet.
+pub fn finish<X: Context>(x: &mut X, f: Frame, reply: Reply) -> Result<(), Error> {
+    consume(x, f);
+    let now = x.now_ms();
+    x.vars().last_rx_ms = now;
+    let Some(bytes) = reply else {
+        return Ok(());
+    };
+    send_small(x, &bytes)?;
+    if bytes[0] >> 4 == kind::PUBREL {
+        let id = u16::from_be_bytes([bytes[2], bytes[3]]);
+        if let Some(r) = state::find(x.outgoing(), id) {
+            r.state = ps::PUBCOMP_PENDING;
+        }
+    }
+    Ok(())
+}
+
+/// Send PINGREQ when the connection has been idle for the keep-alive
+/// interval; `KeepAliveTimeout` when a PINGRESP is overdue.
+pub fn keep_alive<X: Context>(x: &mut X) -> Result<(), Error> {
+    let v = *x.vars();
+    if v.keep_alive_s == 0 || v.connect_status == 0 {
+        return Ok(());
+    }
+    let now = x.now_ms();
+    if v.waiting_for_ping_resp != 0 {
+        if elapsed(now, v.ping_sent_ms) >= x.timeouts().ping_resp_ms {
+            x.vars().connect_status = 0;
+            return Err(Error::KeepAliveTimeout);
+        }
+        return Ok(());
+    }
+    if elapsed(now, v.last_tx_ms) >= v.keep_alive_s as u32 * 1000 {
+        return ping(x);
+    }
+    Ok(())
+}
+
+// ---------------------------------------------------------------------------
+// Operations
+
+fn require_connected<X: Context>(x: &mut X) -> Result<(), Error> {
+    if !x.vars().connected() {
+        return Err(Error::IllegalState);
+    }
+    Ok(())
+}
+
+/// Send CONNECT and wait up to `connack_timeout_ms` for CONNACK (0: five
+/// receive attempts, as coreMQTT). Returns the session-present flag.
+///
+/// Without session present every record is cleared. With it, PUBRELs still
+/// owed are resent; publishes awaiting PUBACK/PUBREC stay recorded for the
+/// caller to resend ([`pending_publishes`]).
+///
+/// Errors: `BadParameter`, `NoMemory` (buffer under [`MIN_BUFFER`]), `SendFailed`,
+/// `SendTimeout`, `RecvFailed`, `NoDataAvailable` (no CONNACK in time),
+/// `ServerRefused`, `BadResponse` (not a CONNACK, malformed, session present
+/// on a clean session), `PacketTooLarge`.
+pub fn connect<X: Context>(
+    x: &mut X,
+    c: &Connect<'_>,
+    connack_timeout_ms: u32,
+) -> Result<bool, Error> {
+    {
+        let v = x.vars();
+        v.connect_status = 0;
+        v.waiting_for_ping_resp = 0;
+        v.index = 0;
+        v.discard_remaining = 0;
+    }
+    if x.buf().len() < MIN_BUFFER {
+        return Err(Error::NoMemory);
+    }
+    send_packet(x, &mut |w| wire::connect(w, c))?;
+    let start = x.now_ms();
+    let mut attempts = 0u32;
+    let frame = loop {
+        match receive(x)? {
+            Received::Frame(f) => break f,
+            Received::Discarded(_) => return Err(Error::BadResponse(Malformed::UnexpectedType)),
+            _ => {}
+        }
+        attempts += 1;
+        let expired = if connack_timeout_ms == 0 {
+            attempts >= 5
+        } else {
+            elapsed(x.now_ms(), start) >= connack_timeout_ms
+        };
+        if expired {
+            return Err(Error::NoDataAvailable);
+        }
+    };
+    let body = x.buf().get(frame.header..frame.total()).unwrap_or_default();
+    let Packet::ConnAck {
+        session_present,
+        code,
+    } = wire::decode_body(frame.first, body)?
+    else {
+        return Err(Error::BadResponse(Malformed::UnexpectedType));
+    };
+    consume(x, frame);
+    if code != 0 {
+        return Err(Error::ServerRefused(code));
+    }
+    if session_present && c.clean_session {
+        return Err(Error::BadResponse(Malformed::SessionPresent));
+    }
+    let now = x.now_ms();
+    {
+        let v = x.vars();
+        v.connect_status = 1;
+        v.keep_alive_s = c.keep_alive_s;
+        v.ping_sent_ms = 0;
+        v.last_rx_ms = now;
+    }
+    if !session_present {
+        state::clear(x.outgoing());
+        state::clear(x.incoming());
+        return Ok(false);
+    }
+    resend_pubrels(x)?;
+    Ok(true)
+}
+
+/// After a resumed session: PUBREL again for every QoS 2 publish whose
+/// PUBREC arrived (its PUBCOMP may never have).
+fn resend_pubrels<X: Context>(x: &mut X) -> Result<(), Error> {
+    for i in 0..x.outgoing().len() {
+        let Some(&r) = x.outgoing().get(i) else {
+            break;
+        };
+        if r.packet_id != 0 && matches!(r.state, ps::PUBREL_SEND | ps::PUBCOMP_PENDING) {
+            send_small(x, &wire::ack_bytes(kind::PUBREL, r.packet_id))?;
+            if let Some(r) = x.outgoing().get_mut(i) {
+                r.state = ps::PUBCOMP_PENDING;
+            }
+        }
+    }
+    Ok(())
+}
+
+/// A packet id that is not 0 and not in flight: coreMQTT's
+/// `MQTT_GetPacketId`, skipping ids still recorded.
+pub fn next_packet_id<X: Context>(x: &mut X) -> u16 {
+    let mut id = 0;
+    for _ in 0..=x.outgoing().len() {
+        let v = x.vars();
+        id = v.next_packet_id.max(1);
+        v.next_packet_id = id.wrapping_add(1).max(1);
+        if state::find(x.outgoing(), id).is_none() {
+            break;
+        }
+    }
+    id
+}
+
+/// Publish a message with the caller's packet id (`p.packet_id`, ignored
+/// for QoS 0). For QoS 1/2 a record stays in the outgoing table until the
+/// flow completes. With `p.dup` set and the id already recorded (a resend),
+/// the record is kept.
+///
+/// Errors: `IllegalState` (not connected), `BadParameter` (topic, id, QoS 0
+/// with DUP), `NoMemory` (no free record), `StateCollision` (id in flight),
+/// `SendFailed`, `SendTimeout`.
+pub fn publish<X: Context>(x: &mut X, p: &Publish<'_>) -> Result<(), Error> {
+    require_connected(x)?;
+    let qos = p.qos as CEnum;
+    if p.qos != QoS::AtMostOnce {
+        if p.packet_id == 0 {
+            return Err(Error::BadParameter);
+        }
+        let pending = if p.qos == QoS::AtLeastOnce {
+            ps::PUBACK_PENDING
+        } else {
+            ps::PUBREC_PENDING
+        };
+        match state::add(x.outgoing(), p.packet_id, qos, pending) {
+            Ok(()) => {}
+            Err(state::AddError::Collision) if p.dup => {}
+            Err(state::AddError::Collision) => return Err(Error::StateCollision),
+            Err(state::AddError::Full) => return Err(Error::NoMemory),
+        }
+    }
+    let r = send_packet(x, &mut |w| wire::publish(w, p));
+    if matches!(r, Err(Error::BadParameter)) {
+        // Nothing was sent: the record must not stay.
+        if let Some(rec) = state::find(x.outgoing(), p.packet_id) {
+            if !p.dup {
+                *rec = Record::EMPTY;
+            }
+        }
+    }
+    r
+}
+
+/// SUBSCRIBE (filters with QoS) or UNSUBSCRIBE (without) with the caller's
+/// packet id; the answer arrives as [`Event::SubAck`] / [`Event::Ack`].
+pub fn subscribe_with<X: Context>(
+    x: &mut X,
+    packet_kind: u8,
+    packet_id: u16,
+    count: usize,
+    get: &FilterAt<'_>,
+) -> Result<(), Error> {
+    require_connected(x)?;
+    send_packet(x, &mut |w| {
+        wire::filters(w, packet_kind, packet_id, count, get)
+    })
+}
+
+/// Send PINGREQ now (keep-alive also does it when idle).
+pub fn ping<X: Context>(x: &mut X) -> Result<(), Error> {
+    require_connected(x)?;
+    send_small(x, &wire::PINGREQ)?;
+    let v = x.vars();
+    v.waiting_for_ping_resp = 1;
+    v.ping_sent_ms = v.last_tx_ms;
+    Ok(())
+}
+
+/// Send DISCONNECT. The session is disconnected afterwards either way; the
+/// caller closes the transport.
+pub fn disconnect<X: Context>(x: &mut X) -> Result<(), Error> {
+    require_connected(x)?;
+    let r = send_small(x, &wire::DISCONNECT);
+    let v = x.vars();
+    v.connect_status = 0;
+    v.index = 0;
+    v.discard_remaining = 0;
+    r
+}
+
+/// Packet ids of our publishes not acknowledged yet (awaiting PUBACK or
+/// PUBREC, or never sent), in the order they were sent: after a resumed
+/// session, resend each with DUP set.
+pub fn pending_publishes(table: &[Record]) -> impl Iterator<Item = u16> + '_ {
+    table
+        .iter()
+        .filter(|r| {
+            r.packet_id != 0
+                && matches!(
+                    r.state,
+                    ps::PUBLISH_SEND | ps::PUBACK_PENDING | ps::PUBREC_PENDING
+                )
+        })
+        .map(|r| r.packet_id)
+}
+
+/// What one [`poll_once`] did.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Polled {
+    /// Nothing complete arrived.
+    Idle,
+    /// Part of a packet is buffered (coreMQTT's `MQTTNeedMoreBytes`).
+    Partial,
+    /// An event was handled; what the handler returned.
+    Event(bool),
+}
+
+/// One pass of the receive loop: at most one receive call, at most one
+/// packet handled (its event handed to `on_event`, its acknowledgement
+/// sent), then keep-alive if `keep_alive` is set.
+pub fn poll_once<X: Context>(
+    x: &mut X,
+    keep_alive: bool,
+    on_event: &mut dyn FnMut(Event<'_>) -> bool,
+) -> Result<Polled, Error> {
+    require_connected(x)?;
+    if x.vars().in_callback != 0 {
+        return Err(Error::IllegalState);
+    }
+    let polled = match receive(x)? {
+        Received::Nothing | Received::Discarding => Polled::Idle,
+        Received::Partial => Polled::Partial,
+        Received::Discarded(len) => Polled::Event(on_event(Event::Discarded { len })),
+        Received::Frame(f) => {
+            let stop = match dispatch(x, f) {
+                Ok((event, reply)) => {
+                    let stop = event.is_some_and(&mut *on_event);
+                    finish(x, f, reply)?;
+                    stop
+                }
+                Err(e) => {
+                    consume(x, f);
+                    return Err(e);
+                }
+            };
+            Polled::Event(stop)
+        }
+    };
+    if keep_alive {
+        self::keep_alive(x)?;
+    }
+    Ok(polled)
+}
+
+// ---------------------------------------------------------------------------
+// The Rust client
 
 /// An MQTT 3.1.1 client session over transport `T` and clock `C`.
 pub struct Client<'a, T, C> {
@@ -64,64 +841,58 @@ pub struct Client<'a, T, C> {
     outgoing: &'a mut [Record],
     incoming: &'a mut [Record],
     timeouts: Timeouts,
-    keep_alive_ms: u32,
-    last_tx: u32,
-    ping_sent: u32,
-    next_id: u16,
-    ping_pending: bool,
-    connected: bool,
+    vars: Vars,
 }
 
-/// Send all of `data`, continuing partial writes; `SendFailed` on a transport
-/// error or when no progress is made for `timeout` ms. Returns the time the
-/// last byte left.
-fn send_all<T: Transport, C: Clock>(
-    t: &mut T,
-    c: &mut C,
-    mut data: &[u8],
-    timeout: u32,
-) -> Result<u32, Error> {
-    let mut progress = c.now_ms();
-    while !data.is_empty() {
-        let n = t.send(data).map_err(|_| Error::SendFailed)?;
-        let now = c.now_ms();
-        if n == 0 {
-            if elapsed(now, progress) >= timeout {
-                return Err(Error::SendFailed);
-            }
-            continue;
+impl<T: Transport, C: Clock> Context for Client<'_, T, C> {
+    fn parts(&mut self) -> Parts<'_> {
+        Parts {
+            vars: &mut self.vars,
+            buf: self.buf,
+            outgoing: self.outgoing,
+            incoming: self.incoming,
         }
-        data = data.get(n..).ok_or(Error::SendFailed)?;
-        progress = now;
     }
-    Ok(progress)
-}
-
-/// Move the record for `packet_id` from phase `expect` to `next` (`Free`
-/// ends the flow). `acks` is the SUBACK return-code count, 0 otherwise.
-fn settle(
-    table: &mut [Record],
-    packet_id: u16,
-    expect: Phase,
-    next: Phase,
-    acks: usize,
-) -> Result<(), Error> {
-    let r = state::find(table, packet_id).ok_or(Error::BadResponse(Malformed::UnknownPacketId))?;
-    if r.phase != expect {
-        return Err(Error::IllegalState);
+    fn vars(&mut self) -> &mut Vars {
+        &mut self.vars
     }
-    if r.filters as usize != acks {
-        return Err(Error::BadResponse(Malformed::SubAckCount));
+    fn buf(&mut self) -> &mut [u8] {
+        self.buf
     }
-    r.phase = next;
-    Ok(())
+    fn outgoing(&mut self) -> &mut [Record] {
+        self.outgoing
+    }
+    fn incoming(&mut self) -> &mut [Record] {
+        self.incoming
+    }
+    fn timeouts(&self) -> Timeouts {
+        self.timeouts
+    }
+    fn now_ms(&mut self) -> u32 {
+        self.clock.now_ms()
+    }
+    fn recv_at(&mut self, at: usize, len: usize) -> Result<usize, TransportError> {
+        match self.buf.get_mut(at..at + len) {
+            Some(dst) => self.transport.recv(dst),
+            None => Err(TransportError(0)),
+        }
+    }
+    fn send_buf(&mut self, from: usize, to: usize) -> Result<usize, TransportError> {
+        match self.buf.get(from..to) {
+            Some(src) => self.transport.send(src),
+            None => Err(TransportError(0)),
+        }
+    }
+    fn send(&mut self, data: &[u8]) -> Result<usize, TransportError> {
+        self.transport.send(data)
+    }
 }
 
 impl<'a, T: Transport, C: Clock> Client<'a, T, C> {
-    /// A disconnected client. `buf` must hold the largest packet sent or
-    /// received (one too small for CONNECT fails [`Client::connect`] with
-    /// `NoMemory`); the tables bound how many acknowledgements may be
-    /// outstanding in each direction.
+    /// A disconnected client. `buf` receives every incoming packet (larger
+    /// ones are discarded and reported) and is where outgoing packets are
+    /// built (larger ones are sent in pieces); the tables bound how many
+    /// QoS 1/2 publishes may be in flight in each direction.
     pub fn new(
         transport: T,
         clock: C,
@@ -137,18 +908,18 @@ impl<'a, T: Transport, C: Clock> Client<'a, T, C> {
             outgoing,
             incoming,
             timeouts,
-            keep_alive_ms: 0,
-            last_tx: 0,
-            ping_sent: 0,
-            next_id: 0,
-            ping_pending: false,
-            connected: false,
+            vars: Vars::NEW,
         }
     }
 
     /// Whether CONNACK accepted us and no fatal error happened since.
     pub fn is_connected(&self) -> bool {
-        self.connected
+        self.vars.connected()
+    }
+
+    /// The session state (the fields a coreMQTT application reads).
+    pub fn state(&self) -> &Vars {
+        &self.vars
     }
 
     /// The transport, e.g. to close it after [`Client::disconnect`].
@@ -156,206 +927,113 @@ impl<'a, T: Transport, C: Clock> Client<'a, T, C> {
         &mut self.transport
     }
 
-    /// Send CONNECT and wait up to `connack_timeout_ms` for CONNACK.
-    ///
-    /// Returns the session-present flag. With session present, PUBRELs still
-    /// owed are resent here and SUBSCRIBE/UNSUBSCRIBE records from the old
-    /// connection are dropped; publishes awaiting PUBACK/PUBREC are listed by
-    /// [`Client::pending_publishes`] for [`Client::resend`]. Without it, all
-    /// state records are cleared.
-    ///
-    /// Errors: `BadParameter`, `NoMemory` (buffer), `SendFailed`,
-    /// `RecvFailed`, `NoDataAvailable` (no CONNACK in time), `ServerRefused`,
-    /// `BadResponse` (not a CONNACK, malformed, session present on a clean
-    /// session), `PacketTooLarge`.
+    /// Send CONNECT and wait up to `connack_timeout_ms` for CONNACK; see
+    /// [`connect`]. Returns the session-present flag.
     pub fn connect(&mut self, c: &Connect<'_>, connack_timeout_ms: u32) -> Result<bool, Error> {
-        self.connected = false;
-        self.ping_pending = false;
-        let n = wire::encode_connect(self.buf, c)?;
-        self.send_buf(n)?;
-        let start = self.clock.now_ms();
-        let (first, len) = loop {
-            if let Some(got) = self.receive()? {
-                break got;
-            }
-            if elapsed(self.clock.now_ms(), start) >= connack_timeout_ms {
-                return Err(Error::NoDataAvailable);
-            }
-        };
-        let body = self.buf.get(..len).unwrap_or_default();
-        let Packet::ConnAck {
-            session_present,
-            code,
-        } = wire::decode_body(first, body)?
-        else {
-            return Err(Error::BadResponse(Malformed::UnexpectedType));
-        };
-        if code != 0 {
-            return Err(Error::ServerRefused(code));
-        }
-        if session_present && c.clean_session {
-            return Err(Error::BadResponse(Malformed::SessionPresent));
-        }
-        self.keep_alive_ms = c.keep_alive_s as u32 * 1000;
-        self.connected = true;
-        if !session_present {
-            state::clear(self.outgoing);
-            state::clear(self.incoming);
-            return Ok(false);
-        }
-        self.resend_pubrels()?;
-        Ok(true)
+        connect(self, c, connack_timeout_ms)
     }
 
-    /// After a resumed session: resend owed PUBRELs, and drop SUBSCRIBE and
-    /// UNSUBSCRIBE records, which a server never answers across sessions.
-    fn resend_pubrels(&mut self) -> Result<(), Error> {
-        for i in 0..self.outgoing.len() {
-            let Some(r) = self.outgoing.get_mut(i) else {
-                break;
-            };
-            match r.phase {
-                Phase::AwaitPubComp => {
-                    let b = wire::ack_bytes(kind::PUBREL, r.packet_id);
-                    self.send_bytes(&b)?;
-                }
-                Phase::AwaitSubAck | Phase::AwaitUnsubAck => *r = Record::EMPTY,
-                _ => {}
-            }
-        }
-        Ok(())
-    }
-
-    /// Publish a message. `p.packet_id` and `p.dup` are assigned here; the
-    /// packet id used (0 for QoS 0) is returned. For QoS 1/2 a record stays in
-    /// the outgoing table until the flow completes.
-    ///
-    /// Errors: `IllegalState` (not connected), `BadParameter` (topic),
-    /// `NoMemory` (buffer or table full), `SendFailed`.
+    /// Publish a message; for QoS 1/2 the packet id is chosen here (never 0,
+    /// never one in flight) and returned (0 for QoS 0). See [`publish`].
     pub fn publish(&mut self, p: &Publish<'_>) -> Result<u16, Error> {
-        self.require_connected()?;
         let mut p = *p;
         p.dup = false;
         p.packet_id = 0;
-        let phase = match p.qos {
-            QoS::AtMostOnce => Phase::Free,
-            QoS::AtLeastOnce => Phase::AwaitPubAck,
-            QoS::ExactlyOnce => Phase::AwaitPubRec,
-        };
-        if phase != Phase::Free {
-            p.packet_id = self.alloc_id()?;
+        if p.qos != QoS::AtMostOnce {
+            p.packet_id = next_packet_id(self);
         }
-        let n = wire::encode_publish(self.buf, &p)?;
-        if phase != Phase::Free && !state::insert(self.outgoing, p.packet_id, phase, 0) {
-            return Err(Error::NoMemory);
-        }
-        self.send_buf(n)?;
+        publish(self, &p)?;
         Ok(p.packet_id)
     }
 
-    /// Packet ids of our publishes still awaiting PUBACK or PUBREC, e.g. after
-    /// a resumed session; resend each with [`Client::resend`].
+    /// Packet ids of our publishes awaiting PUBACK or PUBREC, e.g. after a
+    /// resumed session; resend each with [`Client::resend`].
     pub fn pending_publishes(&self) -> impl Iterator<Item = u16> + '_ {
-        self.outgoing
-            .iter()
-            .filter(|r| matches!(r.phase, Phase::AwaitPubAck | Phase::AwaitPubRec))
-            .map(|r| r.packet_id)
+        pending_publishes(self.outgoing)
     }
 
     /// Resend an unacknowledged publish with DUP set and its original packet
     /// id (`p.packet_id`).
     ///
     /// Errors: `IllegalState` (not connected, or the id is not awaiting
-    /// PUBACK/PUBREC at this QoS), `BadParameter`, `NoMemory`, `SendFailed`.
+    /// PUBACK/PUBREC), `BadParameter`, `SendFailed`.
     pub fn resend(&mut self, p: &Publish<'_>) -> Result<(), Error> {
-        self.require_connected()?;
-        let expect = match p.qos {
-            QoS::AtLeastOnce => Phase::AwaitPubAck,
-            QoS::ExactlyOnce => Phase::AwaitPubRec,
-            QoS::AtMostOnce => return Err(Error::BadParameter),
-        };
-        let r = state::find(self.outgoing, p.packet_id).ok_or(Error::IllegalState)?;
-        if r.phase != expect {
+        if p.qos == QoS::AtMostOnce {
+            return Err(Error::BadParameter);
+        }
+        let recorded = self
+            .outgoing
+            .iter()
+            .any(|r| r.packet_id == p.packet_id && r.qos == p.qos as CEnum);
+        if !recorded {
             return Err(Error::IllegalState);
         }
         let mut p = *p;
         p.dup = true;
-        let n = wire::encode_publish(self.buf, &p)?;
-        self.send_buf(n)
+        publish(self, &p)
+    }
+
+    /// Forget an outgoing publish (coreMQTT's `MQTT_CancelCallback`): its
+    /// acknowledgement, if it comes, is reported as stale.
+    pub fn cancel(&mut self, packet_id: u16) -> Result<(), Error> {
+        match state::find(self.outgoing, packet_id) {
+            Some(r) if packet_id != 0 => {
+                *r = Record::EMPTY;
+                Ok(())
+            }
+            _ => Err(Error::BadParameter),
+        }
     }
 
     /// Subscribe to one or more filters; returns the packet id. The SUBACK
     /// arrives as [`Event::SubAck`].
     pub fn subscribe(&mut self, subs: &[Subscription<'_>]) -> Result<u16, Error> {
-        let count = u8::try_from(subs.len()).map_err(|_| Error::BadParameter)?;
-        self.require_connected()?;
-        let id = self.alloc_id()?;
-        let n = wire::encode_subscribe(self.buf, id, subs)?;
-        self.track_and_send(id, Phase::AwaitSubAck, count, n)
+        let id = next_packet_id(self);
+        let get = |i: usize| subs.get(i).map(|s| (s.filter.as_bytes(), Some(s.qos)));
+        subscribe_with(self, kind::SUBSCRIBE, id, subs.len(), &get)?;
+        Ok(id)
     }
 
     /// Unsubscribe from one or more filters; returns the packet id. The
     /// UNSUBACK arrives as [`Event::Ack`] with [`AckKind::UnsubAck`].
     pub fn unsubscribe(&mut self, filters: &[&str]) -> Result<u16, Error> {
-        self.require_connected()?;
-        let id = self.alloc_id()?;
-        let n = wire::encode_unsubscribe(self.buf, id, filters)?;
-        self.track_and_send(id, Phase::AwaitUnsubAck, 0, n)
-    }
-
-    fn track_and_send(
-        &mut self,
-        id: u16,
-        phase: Phase,
-        filters: u8,
-        n: usize,
-    ) -> Result<u16, Error> {
-        if !state::insert(self.outgoing, id, phase, filters) {
-            return Err(Error::NoMemory);
-        }
-        self.send_buf(n)?;
+        let id = next_packet_id(self);
+        let get = |i: usize| filters.get(i).map(|f| (f.as_bytes(), None));
+        subscribe_with(self, kind::UNSUBSCRIBE, id, filters.len(), &get)?;
         Ok(id)
     }
 
     /// Send PINGREQ now (the process loop also does it when idle).
     pub fn ping(&mut self) -> Result<(), Error> {
-        self.require_connected()?;
-        self.send_bytes(&wire::PINGREQ)?;
-        self.ping_pending = true;
-        self.ping_sent = self.last_tx;
-        Ok(())
+        ping(self)
     }
 
-    /// Send DISCONNECT. The client is disconnected afterwards either way; the
-    /// caller closes the transport.
+    /// Send DISCONNECT; see [`disconnect`].
     pub fn disconnect(&mut self) -> Result<(), Error> {
-        self.require_connected()?;
-        let r = self.send_bytes(&wire::DISCONNECT);
-        self.connected = false;
-        r
+        disconnect(self)
     }
 
-    /// One iteration: receive at most one packet (handing its event to
-    /// `on_event`), then run keep-alive. Returns what `on_event` returned, or
-    /// false when no packet arrived.
+    /// One pass: receive and handle at most one packet (handing its event to
+    /// `on_event`), then keep-alive. Returns what `on_event` returned, or
+    /// false when no event was handled.
     ///
-    /// Errors: `IllegalState` (not connected), `RecvFailed`, `SendFailed`,
-    /// `BadResponse`, `KeepAliveTimeout`, `NoMemory` (incoming QoS 2 table
-    /// full), `PacketTooLarge` (packet discarded; connection still usable).
-    /// After any other error the client is disconnected.
+    /// Errors: `IllegalState` (not connected), `RecvFailed`, `Stalled`,
+    /// `PacketTooLarge`, `SendFailed`, `SendTimeout`, `BadResponse`,
+    /// `KeepAliveTimeout`, `NoMemory` (incoming QoS 2 table full: the
+    /// publish was dropped unacknowledged; the server will repeat it). After
+    /// any error but `NoMemory` and `IllegalState` the session is
+    /// disconnected.
     pub fn poll(&mut self, on_event: &mut dyn FnMut(Event<'_>) -> bool) -> Result<bool, Error> {
-        self.require_connected()?;
-        let r = self.poll_inner(on_event);
-        if let Err(e) = r {
-            if e.is_fatal() || e == Error::NoMemory {
-                self.connected = false;
-            }
+        match poll_once(self, true, on_event)? {
+            Polled::Event(stop) => Ok(stop),
+            Polled::Idle | Polled::Partial => Ok(false),
         }
-        r
     }
 
     /// Run [`Client::poll`] until `on_event` returns true (returns `Ok(true)`)
     /// or `timeout_ms` passes (returns `Ok(false)`). Stops at the first error.
+    /// The deadline is overall; it can be overrun by one transport receive
+    /// timeout (the last poll's receive call).
     pub fn process_loop(
         &mut self,
         timeout_ms: u32,
@@ -370,240 +1048,5 @@ impl<'a, T: Transport, C: Clock> Client<'a, T, C> {
                 return Ok(false);
             }
         }
-    }
-
-    fn poll_inner(&mut self, on_event: &mut dyn FnMut(Event<'_>) -> bool) -> Result<bool, Error> {
-        let mut stop = false;
-        if let Some((first, len)) = self.receive()? {
-            stop = self.handle(first, len, on_event)?;
-        }
-        self.keep_alive()?;
-        Ok(stop)
-    }
-
-    fn require_connected(&self) -> Result<(), Error> {
-        if !self.connected {
-            return Err(Error::IllegalState);
-        }
-        Ok(())
-    }
-
-    /// A packet id that is not 0 and not in flight.
-    fn alloc_id(&mut self) -> Result<u16, Error> {
-        for _ in 0..=self.outgoing.len() {
-            self.next_id = self.next_id.wrapping_add(1).max(1);
-            if state::find(self.outgoing, self.next_id).is_none() {
-                return Ok(self.next_id);
-            }
-        }
-        Err(Error::NoMemory)
-    }
-
-    fn send_buf(&mut self, n: usize) -> Result<(), Error> {
-        let data = self.buf.get(..n).ok_or(Error::NoMemory)?;
-        let r = send_all(
-            &mut self.transport,
-            &mut self.clock,
-            data,
-            self.timeouts.send_ms,
-        );
-        self.sent(r)
-    }
-
-    fn send_bytes(&mut self, data: &[u8]) -> Result<(), Error> {
-        let r = send_all(
-            &mut self.transport,
-            &mut self.clock,
-            data,
-            self.timeouts.send_ms,
-        );
-        self.sent(r)
-    }
-
-    fn sent(&mut self, r: Result<u32, Error>) -> Result<(), Error> {
-        match r {
-            Ok(t) => {
-                self.last_tx = t;
-                Ok(())
-            }
-            Err(e) => {
-                self.connected = false;
-                Err(e)
-            }
-        }
-    }
-
-    fn keep_alive(&mut self) -> Result<(), Error> {
-        if self.keep_alive_ms == 0 {
-            return Ok(());
-        }
-        let now = self.clock.now_ms();
-        if self.ping_pending {
-            if elapsed(now, self.ping_sent) >= self.timeouts.ping_resp_ms {
-                return Err(Error::KeepAliveTimeout);
-            }
-            return Ok(());
-        }
-        if elapsed(now, self.last_tx) >= self.keep_alive_ms {
-            return self.ping();
-        }
-        Ok(())
-    }
-
-    /// Fill `buf[start..end]` from the transport, allowing a stall of at most
-    /// the receive timeout between pieces.
-    fn recv_exact(&mut self, mut start: usize, end: usize) -> Result<(), Error> {
-        let mut progress = self.clock.now_ms();
-        while start < end {
-            let dst = self.buf.get_mut(start..end).ok_or(Error::NoMemory)?;
-            let want = dst.len();
-            let n = self.transport.recv(dst).map_err(|_| Error::RecvFailed)?;
-            if n > want {
-                return Err(Error::RecvFailed);
-            }
-            let now = self.clock.now_ms();
-            if n == 0 {
-                if elapsed(now, progress) >= self.timeouts.recv_ms {
-                    return Err(Error::RecvFailed);
-                }
-                continue;
-            }
-            start += n;
-            progress = now;
-        }
-        Ok(())
-    }
-
-    /// Receive one whole packet into the buffer if one is arriving. Returns
-    /// its first byte and the length of its body, which starts at `buf[0]`.
-    /// Only reached once CONNECT fitted the buffer, so it holds at least the
-    /// first byte and a four-byte remaining length.
-    fn receive(&mut self) -> Result<Option<(u8, usize)>, Error> {
-        let mut head = [0u8; 1];
-        let n = self
-            .transport
-            .recv(&mut head)
-            .map_err(|_| Error::RecvFailed)?;
-        match n {
-            0 => return Ok(None),
-            1 => {}
-            _ => return Err(Error::RecvFailed),
-        }
-        let [first] = head;
-        wire::check_first_byte(first)?;
-        let mut used = 1;
-        let remaining = loop {
-            self.recv_exact(used, used + 1)?;
-            used += 1;
-            let len_bytes = self.buf.get(1..used).unwrap_or_default();
-            match wire::decode_remaining_length(len_bytes) {
-                Ok((value, _)) => break value,
-                Err(Error::NeedMoreBytes) => continue,
-                Err(e) => return Err(e),
-            }
-        };
-        if remaining > self.buf.len() {
-            self.drain(remaining)?;
-            return Err(Error::PacketTooLarge);
-        }
-        self.recv_exact(0, remaining)?;
-        Ok(Some((first, remaining)))
-    }
-
-    /// Read and discard `left` bytes, the body of a packet too large to keep.
-    fn drain(&mut self, mut left: usize) -> Result<(), Error> {
-        while left > 0 {
-            let chunk = left.min(self.buf.len());
-            self.recv_exact(0, chunk)?;
-            left -= chunk;
-        }
-        Ok(())
-    }
-
-    /// Apply one received packet to the session and report it.
-    fn handle(
-        &mut self,
-        first: u8,
-        len: usize,
-        on_event: &mut dyn FnMut(Event<'_>) -> bool,
-    ) -> Result<bool, Error> {
-        let body = self.buf.get(..len).unwrap_or_default();
-        let packet = wire::decode_body(first, body)?;
-        let out = &mut *self.outgoing;
-        let mut reply = None;
-        let stop = match packet {
-            Packet::ConnAck { .. } => return Err(Error::BadResponse(Malformed::UnexpectedType)),
-            Packet::Publish(p) => {
-                let id = p.packet_id;
-                match p.qos {
-                    QoS::AtMostOnce => on_event(Event::Publish(p)),
-                    QoS::AtLeastOnce => {
-                        reply = Some((kind::PUBACK, id));
-                        on_event(Event::Publish(p))
-                    }
-                    QoS::ExactlyOnce => {
-                        reply = Some((kind::PUBREC, id));
-                        if state::find(self.incoming, id).is_some() {
-                            false // duplicate before PUBREL: delivered already
-                        } else if state::insert(self.incoming, id, Phase::AwaitPubRel, 0) {
-                            on_event(Event::Publish(p))
-                        } else {
-                            return Err(Error::NoMemory);
-                        }
-                    }
-                }
-            }
-            Packet::Ack { kind: k, packet_id } => {
-                let (expect, next, answer) = match k {
-                    AckKind::PubAck => (Phase::AwaitPubAck, Phase::Free, None),
-                    AckKind::PubRec => {
-                        (Phase::AwaitPubRec, Phase::AwaitPubComp, Some(kind::PUBREL))
-                    }
-                    AckKind::PubComp => (Phase::AwaitPubComp, Phase::Free, None),
-                    AckKind::UnsubAck => (Phase::AwaitUnsubAck, Phase::Free, None),
-                    AckKind::PubRel => {
-                        // Unknown ids are completed too: the server may repeat
-                        // a PUBREL whose PUBCOMP it did not see. (Incoming
-                        // records are only ever AwaitPubRel.)
-                        if let Some(r) = state::find(self.incoming, packet_id) {
-                            *r = Record::EMPTY;
-                        }
-                        (Phase::Free, Phase::Free, Some(kind::PUBCOMP))
-                    }
-                };
-                if expect != Phase::Free {
-                    settle(out, packet_id, expect, next, 0)?;
-                }
-                reply = answer.map(|a| (a, packet_id));
-                on_event(Event::Ack { kind: k, packet_id })
-            }
-            Packet::SubAck {
-                packet_id,
-                statuses,
-            } => {
-                settle(
-                    out,
-                    packet_id,
-                    Phase::AwaitSubAck,
-                    Phase::Free,
-                    statuses.len(),
-                )?;
-                on_event(Event::SubAck {
-                    packet_id,
-                    statuses,
-                })
-            }
-            Packet::PingResp => {
-                if !self.ping_pending {
-                    return Err(Error::BadResponse(Malformed::UnsolicitedPingResp));
-                }
-                self.ping_pending = false;
-                on_event(Event::PingResp)
-            }
-        };
-        if let Some((k, id)) = reply {
-            self.send_bytes(&wire::ack_bytes(k, id))?;
-        }
-        Ok(stop)
     }
 }

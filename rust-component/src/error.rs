@@ -13,30 +13,37 @@ pub enum Error {
     /// An argument is invalid: empty or over-long string, packet id 0,
     /// wildcard in a publish topic, DUP on QoS 0, password without user name.
     BadParameter,
-    /// The packet does not fit the caller's buffer, or no state record is
-    /// free. Nothing was sent; a packet is never truncated.
+    /// No state record is free (outgoing publishes in flight, or incoming
+    /// QoS 2 publishes awaiting PUBREL), or the network buffer cannot hold
+    /// even a packet header. Nothing was sent.
     NoMemory,
-    /// The transport reported an error, or a send made no progress within the
-    /// send timeout.
-    SendFailed,
-    /// The transport reported an error or the peer closed, or a packet that
-    /// had started arriving stalled for longer than the receive timeout.
-    RecvFailed,
+    /// The transport failed while sending; its (negative) code.
+    SendFailed(i32),
+    /// A send made no progress within the send timeout.
+    SendTimeout,
+    /// The transport failed while receiving, or the peer closed the
+    /// connection; the transport's (negative) code.
+    RecvFailed(i32),
+    /// A packet that had started arriving did not complete within the
+    /// packet time bound (`Timeouts::packet_ms`): the peer stalled.
+    Stalled,
     /// The server sent something MQTT 3.1.1 does not allow.
     BadResponse(Malformed),
     /// The server refused the connection; the CONNACK return code (1..=5).
     ServerRefused(u8),
-    /// An expected response (CONNACK, an ack) did not arrive in time.
+    /// No CONNACK arrived within the CONNACK timeout.
     NoDataAvailable,
-    /// The call is not valid in the current state (not connected, ack for a
-    /// packet in another phase of its flow).
+    /// The call is not valid in the current state: not connected, or a
+    /// receive started from inside an event handler.
     IllegalState,
+    /// A publish with this packet id is already in flight.
+    StateCollision,
     /// The server did not answer a PINGREQ within the ping timeout.
     KeepAliveTimeout,
     /// The bytes given to the decoder end before the packet does.
     NeedMoreBytes,
-    /// An incoming packet was larger than the receive buffer. It was read and
-    /// discarded whole, so the stream stays in sync.
+    /// The server announced a packet longer than the largest one this
+    /// client accepts (`Timeouts::max_packet`); refused without reading it.
     PacketTooLarge,
 }
 
@@ -60,10 +67,9 @@ pub enum Malformed {
     Topic,
     /// SUBACK return code other than 0, 1, 2 or 0x80.
     SubAckStatus,
-    /// SUBACK with a different number of return codes than filters sent.
+    /// SUBACK with a different number of return codes than filters sent
+    /// (checked by the caller, which knows how many it sent).
     SubAckCount,
-    /// An acknowledgement for a packet id that is not in flight.
-    UnknownPacketId,
     /// CONNACK return code above 5.
     ConnAckCode,
     /// CONNACK session-present set with a refusal, or for a clean session.
@@ -77,16 +83,19 @@ impl Error {
     pub const fn as_str(&self) -> &'static str {
         match self {
             Error::BadParameter => "bad parameter",
-            Error::NoMemory => "buffer or state table too small",
-            Error::SendFailed => "send failed",
-            Error::RecvFailed => "receive failed or connection closed",
+            Error::NoMemory => "no free state record",
+            Error::SendFailed(_) => "send failed",
+            Error::SendTimeout => "send made no progress within the send timeout",
+            Error::RecvFailed(_) => "connection closed or receive failed",
+            Error::Stalled => "peer stalled inside a packet",
             Error::BadResponse(m) => m.as_str(),
             Error::ServerRefused(_) => "server refused the connection",
-            Error::NoDataAvailable => "no response within the timeout",
+            Error::NoDataAvailable => "no CONNACK within the timeout",
             Error::IllegalState => "illegal state",
+            Error::StateCollision => "packet id already in flight",
             Error::KeepAliveTimeout => "keep-alive timeout: no PINGRESP",
             Error::NeedMoreBytes => "packet incomplete",
-            Error::PacketTooLarge => "incoming packet larger than the network buffer (discarded)",
+            Error::PacketTooLarge => "server announced a packet over the size limit",
         }
     }
 
@@ -94,7 +103,12 @@ impl Error {
     pub const fn is_fatal(&self) -> bool {
         !matches!(
             self,
-            Error::BadParameter | Error::NoMemory | Error::PacketTooLarge | Error::NoDataAvailable
+            Error::BadParameter
+                | Error::NoMemory
+                | Error::NoDataAvailable
+                | Error::StateCollision
+                | Error::NeedMoreBytes
+                | Error::IllegalState
         )
     }
 }
@@ -112,7 +126,6 @@ impl Malformed {
             Malformed::Topic => "malformed: invalid topic name",
             Malformed::SubAckStatus => "malformed: invalid SUBACK return code",
             Malformed::SubAckCount => "malformed: SUBACK return code count mismatch",
-            Malformed::UnknownPacketId => "ack for a packet id not in flight",
             Malformed::ConnAckCode => "malformed: invalid CONNACK return code",
             Malformed::SessionPresent => "malformed: invalid CONNACK session-present flag",
             Malformed::UnsolicitedPingResp => "PINGRESP without PINGREQ",

@@ -1,44 +1,65 @@
-//! QoS and acknowledgement state records, kept in caller-provided storage.
+//! Session state: the QoS records and the scalar state of one connection.
 //!
-//! The client holds two tables the application sizes: outgoing records
-//! (publishes at QoS 1/2, SUBSCRIBE, UNSUBSCRIBE waiting for their ack) and
-//! incoming records (QoS 2 publishes waiting for PUBREL). A packet id is never
-//! reused while its record is in the outgoing table.
+//! Both are laid out like coreMQTT's (`MQTTPubAckInfo_t`, and the fields of
+//! `MQTTContext_t` from `nextPacketId` on), so the coreMQTT-compatible C API
+//! runs the engine on the application's own `MQTTContext_t` in place, and a
+//! C application reads the state the engine keeps. Rust users never see the
+//! C side of it: [`crate::client::Client`] holds a [`Vars`] of its own.
+//!
+//! Records are kept the way coreMQTT keeps them: a slot is free when its
+//! packet id is 0, new records go after the last used slot (so resends come
+//! out in the order of the original sends), and the table is compacted only
+//! when its last slot is taken.
 
-/// Where a packet is in its acknowledgement flow.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-#[repr(u8)]
-pub enum Phase {
-    /// Slot unused.
-    Free,
-    /// Outgoing QoS 1 PUBLISH sent; waiting for PUBACK.
-    AwaitPubAck,
-    /// Outgoing QoS 2 PUBLISH sent; waiting for PUBREC.
-    AwaitPubRec,
-    /// Outgoing QoS 2 PUBREL sent; waiting for PUBCOMP.
-    AwaitPubComp,
-    /// SUBSCRIBE sent ([`Record::filters`] filters); waiting for SUBACK.
-    AwaitSubAck,
-    /// UNSUBSCRIBE sent; waiting for UNSUBACK.
-    AwaitUnsubAck,
-    /// Incoming QoS 2 PUBLISH delivered and PUBREC sent; waiting for PUBREL.
-    AwaitPubRel,
+/// The integer type a C compiler gives an enum of small values on this
+/// target: one byte on bare-metal ARM EABI (short enums, as gcc and rustc
+/// both lay them out), `int` elsewhere. Fields that C declares as enums are
+/// read as this integer, so no value a C program stores can be invalid here.
+#[cfg(all(target_arch = "arm", target_os = "none"))]
+pub type CEnum = u8;
+/// See the ARM definition.
+#[cfg(not(all(target_arch = "arm", target_os = "none")))]
+pub type CEnum = u32;
+
+/// `MQTTPublishState_t` values (the state of one QoS 1/2 publish flow).
+pub mod publish_state {
+    use super::CEnum;
+    pub const NULL: CEnum = 0;
+    pub const PUBLISH_SEND: CEnum = 1;
+    pub const PUBACK_SEND: CEnum = 2;
+    pub const PUBREC_SEND: CEnum = 3;
+    pub const PUBREL_SEND: CEnum = 4;
+    pub const PUBCOMP_SEND: CEnum = 5;
+    pub const PUBACK_PENDING: CEnum = 6;
+    pub const PUBREC_PENDING: CEnum = 7;
+    pub const PUBREL_PENDING: CEnum = 8;
+    pub const PUBCOMP_PENDING: CEnum = 9;
+    pub const PUBLISH_DONE: CEnum = 10;
 }
+use publish_state as ps;
 
-/// One state record. Declare storage as `[Record::EMPTY; N]`.
+/// One QoS record (`MQTTPubAckInfo_t`). Declare storage as
+/// `[Record::EMPTY; N]`.
+///
+/// Outgoing records: our QoS 1 publishes awaiting PUBACK, QoS 2 publishes
+/// awaiting PUBREC or PUBCOMP. Incoming records: QoS 2 publishes delivered
+/// and acknowledged with PUBREC, awaiting the server's PUBREL.
+#[repr(C)]
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct Record {
+    /// 0 = free slot.
     pub packet_id: u16,
-    pub phase: Phase,
-    /// For SUBSCRIBE: how many filters, so the SUBACK's count is checked.
-    pub filters: u8,
+    /// QoS of the publish (1 or 2).
+    pub qos: CEnum,
+    /// A [`publish_state`] value.
+    pub state: CEnum,
 }
 
 impl Record {
     pub const EMPTY: Record = Record {
         packet_id: 0,
-        phase: Phase::Free,
-        filters: 0,
+        qos: 0,
+        state: ps::NULL,
     };
 }
 
@@ -48,30 +69,140 @@ impl Default for Record {
     }
 }
 
-/// The in-use record with this packet id.
+/// The record of `packet_id` (which must not be 0).
 pub(crate) fn find(table: &mut [Record], packet_id: u16) -> Option<&mut Record> {
-    table
-        .iter_mut()
-        .find(|r| r.phase != Phase::Free && r.packet_id == packet_id)
+    table.iter_mut().find(|r| r.packet_id == packet_id)
 }
 
-/// Store a new record in a free slot; false when the table is full.
-pub(crate) fn insert(table: &mut [Record], packet_id: u16, phase: Phase, filters: u8) -> bool {
-    match table.iter_mut().find(|r| r.phase == Phase::Free) {
-        Some(slot) => {
-            *slot = Record {
-                packet_id,
-                phase,
-                filters,
-            };
-            true
+/// Close the gaps, keeping the records in order.
+fn compact(table: &mut [Record]) {
+    let mut free = 0;
+    for i in 0..table.len() {
+        let Some(&r) = table.get(i) else { break };
+        if r.packet_id == 0 {
+            continue;
         }
-        None => false,
+        if free != i {
+            if let Some(slot) = table.get_mut(free) {
+                *slot = r;
+            }
+            if let Some(old) = table.get_mut(i) {
+                *old = Record::EMPTY;
+            }
+        }
+        free += 1;
     }
 }
 
+/// Why a record could not be added.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum AddError {
+    Full,
+    Collision,
+}
+
+/// Add a record after the last used slot. `Collision` if the id is already
+/// recorded, `Full` if no slot is free.
+pub(crate) fn add(
+    table: &mut [Record],
+    packet_id: u16,
+    qos: CEnum,
+    state: CEnum,
+) -> Result<(), AddError> {
+    if table.last().is_some_and(|r| r.packet_id != 0) {
+        compact(table);
+    }
+    let mut slot = None;
+    for (i, r) in table.iter().enumerate().rev() {
+        if r.packet_id == packet_id {
+            return Err(AddError::Collision);
+        }
+        if r.packet_id == 0 && slot.is_none_or(|s| s == i + 1) {
+            slot = Some(i);
+        }
+    }
+    let r = slot.and_then(|i| table.get_mut(i)).ok_or(AddError::Full)?;
+    *r = Record {
+        packet_id,
+        qos,
+        state,
+    };
+    Ok(())
+}
+
+/// Free every slot.
 pub(crate) fn clear(table: &mut [Record]) {
     for r in table.iter_mut() {
         *r = Record::EMPTY;
+    }
+}
+
+/// The scalar state of one connection, laid out like the fields of
+/// coreMQTT's `MQTTContext_t` from `nextPacketId` to `waitingForPingResp`,
+/// followed by the engine's own extension fields. Booleans are bytes
+/// (0 = false) and enums [`CEnum`]s, so any value C stores is valid here.
+#[repr(C)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Vars {
+    /// The packet id `MQTT_GetPacketId` hands out next (never 0).
+    pub next_packet_id: u16,
+    /// `MQTTConnectionStatus_t`: 1 = connected.
+    pub connect_status: CEnum,
+    /// Slots of the C context's `getTime` and `appCallback` pointers; the
+    /// engine never touches them.
+    pub c_get_time: usize,
+    pub c_app_callback: usize,
+    /// When the last packet was sent / received (ms).
+    pub last_tx_ms: u32,
+    pub last_rx_ms: u32,
+    /// Set when an acknowledgement or PINGREQ was sent (coreMQTT's
+    /// `controlPacketSent`).
+    pub control_packet_sent: u8,
+    /// Bytes received into the network buffer and not consumed yet.
+    pub index: usize,
+    /// Keep-alive interval of the connection, seconds (0 = off).
+    pub keep_alive_s: u16,
+    /// When the PINGREQ now awaiting its PINGRESP was sent (ms).
+    pub ping_sent_ms: u32,
+    /// A PINGREQ awaits its PINGRESP.
+    pub waiting_for_ping_resp: u8,
+    // -- extensions: not in coreMQTT --
+    /// When the first byte of the packet now arriving was received (ms);
+    /// bounds the time a packet may take (see `Timeouts::packet_ms`).
+    pub packet_start_ms: u32,
+    /// Bytes of a packet too large for the network buffer still to be read
+    /// and discarded.
+    pub discard_remaining: usize,
+    /// Non-zero while an event handler runs (re-entrant receive refused).
+    pub in_callback: u8,
+}
+
+impl Vars {
+    /// A disconnected session whose first packet id is 1.
+    pub const NEW: Vars = Vars {
+        next_packet_id: 1,
+        connect_status: 0,
+        c_get_time: 0,
+        c_app_callback: 0,
+        last_tx_ms: 0,
+        last_rx_ms: 0,
+        control_packet_sent: 0,
+        index: 0,
+        keep_alive_s: 0,
+        ping_sent_ms: 0,
+        waiting_for_ping_resp: 0,
+        packet_start_ms: 0,
+        discard_remaining: 0,
+        in_callback: 0,
+    };
+
+    pub const fn connected(&self) -> bool {
+        self.connect_status != 0
+    }
+}
+
+impl Default for Vars {
+    fn default() -> Self {
+        Vars::NEW
     }
 }

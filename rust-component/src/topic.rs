@@ -6,10 +6,45 @@ use crate::error::Error;
 
 /// A topic name: non-empty, well-formed UTF-8, no wildcards, no NUL.
 pub fn validate_name(topic: &[u8]) -> Result<(), Error> {
-    if topic.is_empty() || topic.iter().any(|b| matches!(b, b'+' | b'#' | 0)) || !is_utf8(topic) {
+    if topic.is_empty() {
+        return Err(Error::BadParameter);
+    }
+    let plain = plain_ascii_prefix(topic);
+    let rest = topic.get(plain..).unwrap_or_default();
+    if rest.iter().any(|b| matches!(b, b'+' | b'#' | 0)) || !is_utf8(rest) {
         return Err(Error::BadParameter);
     }
     Ok(())
+}
+
+/// A word with every byte set to `b`.
+const fn splat(b: u8) -> usize {
+    usize::from_ne_bytes([b; WORD])
+}
+
+const WORD: usize = core::mem::size_of::<usize>();
+const LOW: usize = splat(0x01);
+const HIGH: usize = splat(0x80);
+
+/// Whether some byte of `v` is zero (exact for "some", SWAR).
+const fn has_zero(v: usize) -> bool {
+    v.wrapping_sub(LOW) & !v & HIGH != 0
+}
+
+/// Length of the longest prefix, in whole words, of ASCII bytes that are
+/// none of `+`, `#`, NUL. Topics are nearly always plain ASCII, and this
+/// checks a word per step where the byte loop below takes one byte.
+fn plain_ascii_prefix(b: &[u8]) -> usize {
+    let mut n = 0;
+    for chunk in b.chunks_exact(WORD) {
+        // A chunk is always WORD bytes; the fallback (high bits set) stops.
+        let v = usize::from_ne_bytes(chunk.try_into().unwrap_or([0xff; WORD]));
+        if v & HIGH != 0 || has_zero(v) || has_zero(v ^ splat(b'+')) || has_zero(v ^ splat(b'#')) {
+            break;
+        }
+        n += WORD;
+    }
+    n
 }
 
 /// Well-formed UTF-8 (RFC 3629: no overlong forms, no surrogates, nothing
@@ -18,8 +53,11 @@ pub fn validate_name(topic: &[u8]) -> Result<(), Error> {
 pub fn is_utf8(b: &[u8]) -> bool {
     let mut i = 0;
     while let Some(&lead) = b.get(i) {
+        if lead < 0x80 {
+            i += 1;
+            continue;
+        }
         let (extra, min) = match lead {
-            0x00..=0x7f => (0, 0),
             0xc2..=0xdf => (1, 0x80),
             0xe0..=0xef => (2, 0x800),
             0xf0..=0xf4 => (3, 0x1_0000),
@@ -40,16 +78,21 @@ pub fn is_utf8(b: &[u8]) -> bool {
     true
 }
 
-/// A topic filter: non-empty; `+` fills a whole level; `#` fills a whole
-/// level and is the last character; no NUL.
-pub fn validate_filter(filter: &str) -> Result<(), Error> {
-    let b = filter.as_bytes();
-    if b.is_empty() {
+/// A topic filter: non-empty, well-formed UTF-8, no NUL; `+` fills a whole
+/// level; `#` fills a whole level and is the last character.
+pub fn validate_filter(filter: &[u8]) -> Result<(), Error> {
+    if filter.is_empty() {
         return Err(Error::BadParameter);
     }
-    let mut prev = b'/';
-    for (i, &c) in b.iter().enumerate() {
-        let next = b.get(i + 1).copied();
+    let plain = plain_ascii_prefix(filter);
+    let mut prev = if plain == 0 {
+        b'/'
+    } else {
+        filter.get(plain - 1).copied().unwrap_or(b'/')
+    };
+    let rest = filter.get(plain..).unwrap_or_default();
+    for (i, &c) in rest.iter().enumerate() {
+        let next = rest.get(i + 1).copied();
         let ok = match c {
             b'+' => prev == b'/' && matches!(next, None | Some(b'/')),
             b'#' => prev == b'/' && next.is_none(),
@@ -61,6 +104,9 @@ pub fn validate_filter(filter: &str) -> Result<(), Error> {
         }
         prev = c;
     }
+    if !is_utf8(rest) {
+        return Err(Error::BadParameter);
+    }
     Ok(())
 }
 
@@ -68,8 +114,8 @@ pub fn validate_filter(filter: &str) -> Result<(), Error> {
 ///
 /// Topics starting with `$` are not matched by a filter starting with a
 /// wildcard (section 4.7.2). Both arguments are assumed valid.
-pub fn matches(filter: &str, topic: &[u8]) -> bool {
-    let (f, t) = (filter.as_bytes(), topic);
+pub fn matches(filter: &[u8], topic: &[u8]) -> bool {
+    let (f, t) = (filter, topic);
     if t.first() == Some(&b'$') && matches!(f.first(), Some(b'+' | b'#')) {
         return false;
     }

@@ -170,16 +170,23 @@ pub enum Packet<'a> {
 // ---------------------------------------------------------------------------
 // Encoding
 
-/// Bounds-checked cursor over the output buffer. A write past the end sets
-/// `overflow` instead of writing, and the encoder returns `NoMemory`.
-struct Writer<'b> {
+/// Where an encoder writes a packet, piece by piece. [`Writer`] fills a
+/// slice; the client's sink streams into the free part of the network
+/// buffer and sends.
+pub trait Sink {
+    fn put(&mut self, data: &[u8]);
+}
+
+/// Bounds-checked cursor over an output buffer. A write past the end sets
+/// `overflow` instead of writing, and [`Writer::finish`] returns `NoMemory`.
+pub struct Writer<'b> {
     buf: &'b mut [u8],
     pos: usize,
     overflow: bool,
 }
 
 impl<'b> Writer<'b> {
-    fn new(buf: &'b mut [u8]) -> Self {
+    pub fn new(buf: &'b mut [u8]) -> Self {
         Writer {
             buf,
             pos: 0,
@@ -187,55 +194,34 @@ impl<'b> Writer<'b> {
         }
     }
 
-    fn bytes(&mut self, data: &[u8]) {
-        // A zip copy has no length-mismatch panic path, unlike copy_from_slice.
+    /// Bytes written, or `NoMemory` if something did not fit.
+    pub fn finish(self) -> Result<usize, Error> {
+        if self.overflow {
+            return Err(Error::NoMemory);
+        }
+        Ok(self.pos)
+    }
+}
+
+impl Sink for Writer<'_> {
+    fn put(&mut self, data: &[u8]) {
         let end = self.pos + data.len();
         match self.buf.get_mut(self.pos..end) {
             Some(dst) => {
-                for (d, s) in dst.iter_mut().zip(data) {
-                    *d = *s;
-                }
+                copy(dst, data);
                 self.pos = end;
             }
             None => self.overflow = true,
         }
     }
+}
 
-    fn u8(&mut self, v: u8) {
-        self.bytes(&[v]);
-    }
-
-    fn u16(&mut self, v: u16) {
-        self.bytes(&v.to_be_bytes());
-    }
-
-    /// Two-byte length prefix, then the bytes (length checked by caller).
-    fn field(&mut self, data: &[u8]) {
-        self.u16(data.len() as u16);
-        self.bytes(data);
-    }
-
-    /// First byte and the variable-length remaining length.
-    fn header(&mut self, first: u8, mut remaining: usize) {
-        self.u8(first);
-        loop {
-            let mut b = (remaining % 128) as u8;
-            remaining /= 128;
-            if remaining > 0 {
-                b |= 0x80;
-            }
-            self.u8(b);
-            if remaining == 0 {
-                break;
-            }
-        }
-    }
-
-    fn finish(self) -> Result<usize, Error> {
-        if self.overflow {
-            return Err(Error::NoMemory);
-        }
-        Ok(self.pos)
+/// Copy `src` to the start of `dst` (as much as fits). A zip copy has no
+/// length-mismatch panic path, unlike `copy_from_slice`; the compiler still
+/// turns it into `memcpy`.
+pub fn copy(dst: &mut [u8], src: &[u8]) {
+    for (d, s) in dst.iter_mut().zip(src) {
+        *d = *s;
     }
 }
 
@@ -247,11 +233,31 @@ fn field_len(data: &[u8]) -> Result<usize, Error> {
     Ok(2 + data.len())
 }
 
-fn check_remaining(remaining: usize) -> Result<(), Error> {
+/// The fixed header: first byte and remaining length, as one piece.
+fn header<S: Sink>(w: &mut S, first: u8, remaining: usize) -> Result<usize, Error> {
     if remaining > MAX_REMAINING_LENGTH {
         return Err(Error::BadParameter);
     }
-    Ok(())
+    let mut h = [first, 0, 0, 0, 0];
+    let mut n = 1;
+    let mut rest = remaining;
+    for b in h.iter_mut().skip(1) {
+        *b = (rest % 128) as u8;
+        rest /= 128;
+        n += 1;
+        if rest == 0 {
+            break;
+        }
+        *b |= 0x80;
+    }
+    w.put(h.get(..n).unwrap_or_default());
+    Ok(n + remaining)
+}
+
+/// Two-byte length prefix, then the bytes (length checked by the caller).
+fn field<S: Sink>(w: &mut S, data: &[u8]) {
+    w.put(&(data.len() as u16).to_be_bytes());
+    w.put(data);
 }
 
 /// Total size of a packet with this remaining length.
@@ -268,8 +274,9 @@ pub const fn packet_size(remaining: usize) -> usize {
     1 + len_bytes + remaining
 }
 
-/// Serialize CONNECT (protocol level 4).
-pub fn encode_connect(buf: &mut [u8], c: &Connect<'_>) -> Result<usize, Error> {
+/// Serialize CONNECT (protocol level 4) into `w`; returns its size.
+/// Everything is validated before the first byte is written.
+pub fn connect<S: Sink>(w: &mut S, c: &Connect<'_>) -> Result<usize, Error> {
     if c.password.is_some() && c.username.is_none() {
         return Err(Error::BadParameter);
     }
@@ -281,10 +288,10 @@ pub fn encode_connect(buf: &mut [u8], c: &Connect<'_>) -> Result<usize, Error> {
     if c.clean_session {
         flags |= 0x02;
     }
-    if let Some(w) = &c.will {
-        topic::validate_name(w.topic.as_bytes())?;
-        flags |= 0x04 | ((w.qos as u8) << 3) | if w.retain { 0x20 } else { 0 };
-        remaining += field_len(w.topic.as_bytes())? + field_len(w.payload)?;
+    if let Some(will) = &c.will {
+        topic::validate_name(will.topic.as_bytes())?;
+        flags |= 0x04 | ((will.qos as u8) << 3) | if will.retain { 0x20 } else { 0 };
+        remaining += field_len(will.topic.as_bytes())? + field_len(will.payload)?;
     }
     if let Some(u) = c.username {
         flags |= 0x80;
@@ -294,74 +301,53 @@ pub fn encode_connect(buf: &mut [u8], c: &Connect<'_>) -> Result<usize, Error> {
         flags |= 0x40;
         remaining += field_len(p)?;
     }
-    check_remaining(remaining)?;
-    let mut w = Writer::new(buf);
-    w.header(kind::CONNECT << 4, remaining);
-    w.bytes(&[0, 4, b'M', b'Q', b'T', b'T', 4, flags]);
-    w.u16(c.keep_alive_s);
-    w.field(c.client_id.as_bytes());
+    let size = header(w, kind::CONNECT << 4, remaining)?;
+    let ka = c.keep_alive_s.to_be_bytes();
+    w.put(&[0, 4, b'M', b'Q', b'T', b'T', 4, flags, ka[0], ka[1]]);
+    field(w, c.client_id.as_bytes());
     if let Some(will) = &c.will {
-        w.field(will.topic.as_bytes());
-        w.field(will.payload);
+        field(w, will.topic.as_bytes());
+        field(w, will.payload);
     }
     if let Some(u) = c.username {
-        w.field(u.as_bytes());
+        field(w, u.as_bytes());
     }
     if let Some(p) = c.password {
-        w.field(p);
+        field(w, p);
     }
-    w.finish()
+    Ok(size)
 }
 
-/// Serialize PUBLISH. `p.packet_id` must be non-zero for QoS 1 and 2.
-pub fn encode_publish(buf: &mut [u8], p: &Publish<'_>) -> Result<usize, Error> {
+/// Serialize PUBLISH into `w`; returns its size. `p.packet_id` must be
+/// non-zero for QoS 1 and 2.
+pub fn publish<S: Sink>(w: &mut S, p: &Publish<'_>) -> Result<usize, Error> {
     topic::validate_name(p.topic)?;
     let qos = p.qos as u8;
     if (qos == 0 && p.dup) || (qos > 0 && p.packet_id == 0) {
         return Err(Error::BadParameter);
     }
-    let mut remaining = field_len(p.topic)? + p.payload.len();
-    if qos > 0 {
-        remaining += 2;
-    }
-    check_remaining(remaining)?;
+    let id_len = if qos > 0 { 2 } else { 0 };
+    let remaining = field_len(p.topic)? + id_len + p.payload.len();
     let first = (kind::PUBLISH << 4) | ((p.dup as u8) << 3) | (qos << 1) | p.retain as u8;
-    let mut w = Writer::new(buf);
-    w.header(first, remaining);
-    w.field(p.topic);
+    let size = header(w, first, remaining)?;
+    field(w, p.topic);
     if qos > 0 {
-        w.u16(p.packet_id);
+        w.put(&p.packet_id.to_be_bytes());
     }
-    w.bytes(p.payload);
-    w.finish()
+    w.put(p.payload);
+    Ok(size)
 }
 
-/// Serialize SUBSCRIBE with one or more filters.
-pub fn encode_subscribe(
-    buf: &mut [u8],
-    packet_id: u16,
-    subs: &[Subscription<'_>],
-) -> Result<usize, Error> {
-    let get = |i: usize| subs.get(i).map(|s| (s.filter, Some(s.qos)));
-    encode_filters(buf, kind::SUBSCRIBE, packet_id, subs.len(), &get)
-}
+/// The filter `i` of a SUBSCRIBE/UNSUBSCRIBE, with its QoS for SUBSCRIBE;
+/// `None` past the end (or for an entry the caller cannot provide, which
+/// makes the packet a `BadParameter`).
+pub type FilterAt<'f> = dyn Fn(usize) -> Option<(&'f [u8], Option<QoS>)> + 'f;
 
-/// Serialize UNSUBSCRIBE with one or more filters.
-pub fn encode_unsubscribe(
-    buf: &mut [u8],
-    packet_id: u16,
-    filters: &[&str],
-) -> Result<usize, Error> {
-    let get = |i: usize| filters.get(i).map(|&f| (f, None));
-    encode_filters(buf, kind::UNSUBSCRIBE, packet_id, filters.len(), &get)
-}
-
-/// The filter `i` of a SUBSCRIBE/UNSUBSCRIBE, with its QoS for SUBSCRIBE.
-type FilterAt<'f> = dyn Fn(usize) -> Option<(&'f str, Option<QoS>)> + 'f;
-
-/// Shared body of SUBSCRIBE and UNSUBSCRIBE: one code path, half the flash.
-fn encode_filters(
-    buf: &mut [u8],
+/// Serialize SUBSCRIBE (filters with QoS) or UNSUBSCRIBE (filters without)
+/// with `count` filters from `get`; returns its size. One code path for
+/// both: half the flash.
+pub fn filters<S: Sink>(
+    w: &mut S,
     packet_kind: u8,
     packet_id: u16,
     count: usize,
@@ -374,20 +360,52 @@ fn encode_filters(
     for i in 0..count {
         let (filter, qos) = get(i).ok_or(Error::BadParameter)?;
         topic::validate_filter(filter)?;
-        remaining += field_len(filter.as_bytes())? + qos.is_some() as usize;
+        remaining += field_len(filter)? + qos.is_some() as usize;
     }
-    check_remaining(remaining)?;
-    let mut w = Writer::new(buf);
-    w.header((packet_kind << 4) | 0x02, remaining);
-    w.u16(packet_id);
+    let size = header(w, (packet_kind << 4) | 0x02, remaining)?;
+    w.put(&packet_id.to_be_bytes());
     for i in 0..count {
         if let Some((filter, qos)) = get(i) {
-            w.field(filter.as_bytes());
+            field(w, filter);
             if let Some(q) = qos {
-                w.u8(q as u8);
+                w.put(&[q as u8]);
             }
         }
     }
+    Ok(size)
+}
+
+/// Serialize CONNECT into `buf`; returns the packet length.
+pub fn encode_connect(buf: &mut [u8], c: &Connect<'_>) -> Result<usize, Error> {
+    let mut w = Writer::new(buf);
+    connect(&mut w, c)?;
+    w.finish()
+}
+
+/// Serialize PUBLISH into `buf`; returns the packet length.
+pub fn encode_publish(buf: &mut [u8], p: &Publish<'_>) -> Result<usize, Error> {
+    let mut w = Writer::new(buf);
+    publish(&mut w, p)?;
+    w.finish()
+}
+
+/// Serialize SUBSCRIBE with one or more filters into `buf`.
+pub fn encode_subscribe(
+    buf: &mut [u8],
+    packet_id: u16,
+    subs: &[Subscription<'_>],
+) -> Result<usize, Error> {
+    let get = |i: usize| subs.get(i).map(|s| (s.filter.as_bytes(), Some(s.qos)));
+    let mut w = Writer::new(buf);
+    filters(&mut w, kind::SUBSCRIBE, packet_id, subs.len(), &get)?;
+    w.finish()
+}
+
+/// Serialize UNSUBSCRIBE with one or more filters into `buf`.
+pub fn encode_unsubscribe(buf: &mut [u8], packet_id: u16, topics: &[&str]) -> Result<usize, Error> {
+    let get = |i: usize| topics.get(i).map(|&f| (f.as_bytes(), None));
+    let mut w = Writer::new(buf);
+    filters(&mut w, kind::UNSUBSCRIBE, packet_id, topics.len(), &get)?;
     w.finish()
 }
 
@@ -404,7 +422,7 @@ pub fn encode_ack(buf: &mut [u8], packet_kind: u8, packet_id: u16) -> Result<usi
         return Err(Error::BadParameter);
     }
     let mut w = Writer::new(buf);
-    w.bytes(&ack_bytes(packet_kind, packet_id));
+    w.put(&ack_bytes(packet_kind, packet_id));
     w.finish()
 }
 

@@ -30,11 +30,11 @@ pub const DEMO: DemoConfig<'static> = DemoConfig {
     iterations: ITERATIONS,
     clean_session: CLEAN_SESSION,
     // The TLS transport blocks at most TRANSPORT_SEND_RECV_TIMEOUT_MS per
-    // call; the engine allows a packet to stall for several of those.
+    // call; a whole packet may take several of those.
     timeouts: Timeouts {
-        recv_ms: max(1000, 2 * TRANSPORT_SEND_RECV_TIMEOUT_MS),
+        packet_ms: max(1000, 2 * TRANSPORT_SEND_RECV_TIMEOUT_MS),
         send_ms: max(1000, 2 * TRANSPORT_SEND_RECV_TIMEOUT_MS),
-        ping_resp_ms: 5000,
+        ..Timeouts::DEFAULT
     },
 };
 

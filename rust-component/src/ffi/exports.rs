@@ -221,7 +221,7 @@ pub extern "C" fn mqtt_demo_task_create(stack_depth_words: u32, priority: u32) -
 #[cfg(not(test))]
 #[panic_handler]
 fn panic(info: &core::panic::PanicInfo<'_>) -> ! {
-    demo::log(&DemoLog, Level::Error, |l| {
+    demo::log(&DemoLog, Level::Error, &mut |l| {
         l.push_str("PANIC");
         if let Some(loc) = info.location() {
             l.push_str(" at ")

@@ -1,8 +1,6 @@
 //! The demo's platform traits over FreeRTOS and the C side.
 
 use core::ffi::c_char;
-#[cfg(demo_transport_cipher_suite)]
-use core::ffi::CStr;
 use core::ptr;
 
 use super::config;
@@ -103,7 +101,7 @@ impl Pkcs11Random {
     }
 
     fn failed(call: &str, rv: sys::CK_RV) {
-        log(&DemoLog, Level::Error, |l| {
+        log(&DemoLog, Level::Error, &mut |l| {
             l.push_str("PKCS#11 ")
                 .push_str(call)
                 .push_str(" failed: CK_RV ")
@@ -291,24 +289,8 @@ impl<'a> Network for TlsNetwork<'a> {
         self.slot = Some(connection.slot);
     }
 
-    /// The negotiated suite, from the transport's `TLS_FreeRTOS_GetCipherSuite`
-    /// extension when its header declares one (build.rs sets the cfg);
-    /// FreeRTOS-Plus's own transport has none, and then nothing is reported.
-    #[cfg(demo_transport_cipher_suite)]
-    fn cipher_suite(&self, connection: &TlsConnection<'a>) -> Option<&'static [u8]> {
-        // SAFETY: the context is connected; the getter only reads it.
-        let name = unsafe { sys::TLS_FreeRTOS_GetCipherSuite(&connection.slot.context) };
-        if name.is_null() {
-            return None;
-        }
-        // SAFETY: the transport returns a NUL-terminated static string
-        // (mbedTLS's cipher suite name table).
-        Some(unsafe { CStr::from_ptr(name) }.to_bytes())
-    }
-
-    #[cfg(not(demo_transport_cipher_suite))]
-    fn cipher_suite(&self, _connection: &TlsConnection<'a>) -> Option<&'static [u8]> {
-        None
+    fn error_text(&self, code: i32) -> &'static str {
+        transport_error_text(code)
     }
 }
 
@@ -364,6 +346,23 @@ fn connect_in(
         Err(ConnectError::from_status(
             i32::try_from(status).unwrap_or(i32::MAX),
         ))
+    }
+}
+
+/// Words for the (negative mbedTLS) codes `TLS_FreeRTOS_recv/send` return.
+/// The values are the same in mbedTLS 2.28 and 3.6.
+fn transport_error_text(code: i32) -> &'static str {
+    match code {
+        -0x7880 => "connection closed by the peer (TLS close_notify)",
+        -0x7280 => "connection closed by the peer (TCP FIN without close_notify)",
+        -0x0050 => "connection reset by the peer",
+        -0x004C => "socket receive failed",
+        -0x004E => "socket send failed",
+        -0x7100 => "TLS record too large for the receive buffer",
+        -0x7180 => "TLS record authentication failed (corrupted or forged data)",
+        -0x7780 => "fatal TLS alert from the peer",
+        -0x7F00 | -0x7F80 => "out of memory in the TLS library",
+        _ => "TLS or socket error",
     }
 }
 

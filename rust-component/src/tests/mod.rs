@@ -35,6 +35,8 @@ pub struct Script {
     pub idle_ms: u32,
     /// Ok(0) answers inserted before every recv that has data.
     pub gaps: usize,
+    /// How far each of those Ok(0) answers advances the clock.
+    pub gap_ms: u32,
     gap_left: usize,
     /// Everything the client sent, in order.
     pub sent: Vec<u8>,
@@ -64,6 +66,7 @@ impl Script {
             plan: VecDeque::new(),
             idle_ms: 10,
             gaps: 0,
+            gap_ms: 1,
             gap_left: 0,
             sent: Vec::new(),
             send_chunk: usize::MAX,
@@ -107,7 +110,7 @@ impl Transport for Script {
         }
         if self.gap_left > 0 {
             self.gap_left -= 1;
-            self.clock.advance(1);
+            self.clock.advance(self.gap_ms);
             return Ok(0);
         }
         self.gap_left = self.gaps;

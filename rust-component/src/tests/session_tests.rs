@@ -41,7 +41,7 @@ fn fake_broker(state: Rc<RefCell<BrokerState>>) -> super::Responder {
                 if st
                     .subscriptions
                     .iter()
-                    .any(|f| topic::matches(f, topic.as_bytes()))
+                    .any(|f| topic::matches(f.as_bytes(), topic.as_bytes()))
                 {
                     st.next_id += 1;
                     let echo_id = st.next_id;

@@ -328,10 +328,13 @@ fn topic_filter_matching() {
         ("a/+/c", "a/b/d"),
     ];
     for (f, t) in yes {
-        assert!(matches(f, t.as_bytes()), "{f} should match {t}");
+        assert!(matches(f.as_bytes(), t.as_bytes()), "{f} should match {t}");
     }
     for (f, t) in no {
-        assert!(!matches(f, t.as_bytes()), "{f} should not match {t}");
+        assert!(
+            !matches(f.as_bytes(), t.as_bytes()),
+            "{f} should not match {t}"
+        );
     }
 }
 
