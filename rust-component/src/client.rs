@@ -34,7 +34,7 @@ use crate::error::{Error, Malformed};
 use crate::state::{self, publish_state as ps, CEnum, Record, Vars};
 use crate::transport::{elapsed, Clock, Transport, TransportError};
 use crate::wire::{
-    self, kind, AckKind, Connect, FilterAt, Packet, Publish, QoS, Sink, Subscription,
+    self, kind, AckKind, Connect, FilterAt, Packet, Publish, QoS, Subscription, Writer,
 };
 
 /// The smallest network buffer: it holds any fixed header, so every packet
@@ -101,71 +101,79 @@ pub enum Event<'a> {
     Discarded { len: usize },
 }
 
-/// The state and memory of a connection, borrowed at once (they are
-/// disjoint), so a packet in the buffer can be read while records change.
-pub struct Parts<'a> {
-    pub vars: &'a mut Vars,
-    pub buf: &'a mut [u8],
-    pub outgoing: &'a mut [Record],
-    pub incoming: &'a mut [Record],
-}
-
-/// Everything the engine keeps between calls, and its I/O.
-///
-/// Implemented by [`Client`] and by the C API over `MQTTContext_t`.
+/// A connection's state, memory and I/O, reached through small accessors
+/// the compiler inlines: [`Client`], or the C API over the application's
+/// `MQTTContext_t`.
 pub trait Context {
-    /// State, buffer and both record tables together.
-    fn parts(&mut self) -> Parts<'_>;
     /// The scalar state.
     fn vars(&mut self) -> &mut Vars;
-    /// The network buffer (never empty once connected).
+    /// The network buffer.
     fn buf(&mut self) -> &mut [u8];
     /// Records of our QoS 1/2 publishes in flight.
     fn outgoing(&mut self) -> &mut [Record];
-    /// Records of incoming QoS 2 publishes awaiting PUBREL.
-    fn incoming(&mut self) -> &mut [Record];
+    /// State, buffer (to read) and both record tables at once.
+    fn split(&mut self) -> Split<'_>;
     /// The connection's bounds.
     fn timeouts(&self) -> Timeouts;
     /// Milliseconds, wrapping.
     fn now_ms(&mut self) -> u32;
-    /// Receive into `buf()[at..at + len]` (transport contract: 0 = nothing
-    /// yet, error = closed or failed).
+    /// Receive into `buf()[at..at + len]`. Transport contract: a byte count;
+    /// 0 = nothing yet, try again (never "closed"); error = closed or failed.
     fn recv_at(&mut self, at: usize, len: usize) -> Result<usize, TransportError>;
-    /// Send `buf()[from..to]`.
+    /// Send `buf()[from..to]`; a byte count (0 = try again).
     fn send_buf(&mut self, from: usize, to: usize) -> Result<usize, TransportError>;
     /// Send bytes that are not in the buffer.
     fn send(&mut self, data: &[u8]) -> Result<usize, TransportError>;
 }
 
+/// The parts of a connection [`dispatch`] needs together.
+pub struct Split<'a> {
+    pub vars: &'a mut Vars,
+    pub buf: &'a [u8],
+    pub outgoing: &'a mut [Record],
+    pub incoming: &'a mut [Record],
+}
+
+/// Mark the session disconnected after a fatal error, and pass it on.
+pub fn fail<X: Context, T>(x: &mut X, r: Result<T, Error>) -> Result<T, Error> {
+    if let Err(e) = &r {
+        if e.is_fatal() {
+            x.vars().connect_status = 0;
+        }
+    }
+    r
+}
+
 // ---------------------------------------------------------------------------
 // Sending
 
-/// What to send: a range of the network buffer, or other bytes.
+/// Where the bytes to send are.
 #[derive(Clone, Copy)]
 enum Data<'a> {
     Buf(usize, usize),
     Ext(&'a [u8]),
 }
 
-/// Send all of `data`, continuing partial writes; `SendFailed` on a
+/// Send all of `data`, continuing partial writes. `SendFailed` on a
 /// transport error, `SendTimeout` when no progress is made for the send
-/// timeout.
+/// timeout. Records the time the last byte left.
 fn send_all<X: Context>(x: &mut X, mut data: Data<'_>) -> Result<(), Error> {
-    let timeout = x.timeouts().send_ms;
-    let mut progress = x.now_ms();
+    let mut stalled_since = None;
     loop {
         let (r, left) = match data {
-            Data::Buf(from, to) => (x.send_buf(from, to), to - from),
-            Data::Ext(s) => (x.send(s), s.len()),
+            Data::Buf(from, to) if from < to => (x.send_buf(from, to), to - from),
+            Data::Ext(s) if !s.is_empty() => (x.send(s), s.len()),
+            _ => break,
         };
-        if left == 0 {
-            break;
-        }
         let n = r.map_err(|e| Error::SendFailed(e.0))?;
-        let now = x.now_ms();
         if n == 0 {
-            if elapsed(now, progress) >= timeout {
-                return Err(Error::SendTimeout);
+            let now = x.now_ms();
+            match stalled_since {
+                None => stalled_since = Some(now),
+                Some(t) if elapsed(now, t) >= x.timeouts().send_ms => {
+                    return Err(Error::SendTimeout)
+                }
+                Some(_) => {}
             }
             continue;
         }
@@ -176,93 +184,32 @@ fn send_all<X: Context>(x: &mut X, mut data: Data<'_>) -> Result<(), Error> {
             Data::Buf(from, to) => Data::Buf(from + n, to),
             Data::Ext(s) => Data::Ext(s.get(n..).unwrap_or_default()),
         };
-        progress = now;
+        stalled_since = None;
     }
-    x.vars().last_tx_ms = progress;
+    let now = x.now_ms();
+    x.vars().last_tx_ms = now;
     Ok(())
 }
 
-/// Streams an encoded packet through the free tail of the network buffer
-/// (after the `index` bytes received and not consumed yet): a packet that
-/// fits is sent with one transport call; a longer one is sent in pieces,
-/// a piece longer than the tail straight from where it is.
-struct Out<'x, X: Context> {
-    x: &'x mut X,
-    start: usize,
-    pos: usize,
-    err: Option<Error>,
-}
-
-impl<'x, X: Context> Out<'x, X> {
-    fn new(x: &'x mut X) -> Self {
-        let start = x.vars().index;
-        Out {
-            x,
-            start,
-            pos: start,
-            err: None,
-        }
-    }
-
-    fn flush(&mut self) {
-        if self.pos > self.start && self.err.is_none() {
-            if let Err(e) = send_all(self.x, Data::Buf(self.start, self.pos)) {
-                self.err = Some(e);
-            }
-        }
-        self.pos = self.start;
-    }
-
-    fn finish(mut self) -> Result<(), Error> {
-        self.flush();
-        self.err.map_or(Ok(()), Err)
-    }
-}
-
-impl<X: Context> Sink for Out<'_, X> {
-    fn put(&mut self, data: &[u8]) {
-        let end = self.pos + data.len();
-        if let Some(dst) = self.x.buf().get_mut(self.pos..end) {
-            wire::copy(dst, data);
-            self.pos = end;
-            return;
-        }
-        self.flush();
-        let end = self.start + data.len();
-        if let Some(dst) = self.x.buf().get_mut(self.start..end) {
-            wire::copy(dst, data);
-            self.pos = end;
-        } else if self.err.is_none() {
-            if let Err(e) = send_all(self.x, Data::Ext(data)) {
-                self.err = Some(e);
-            }
-        }
-    }
-}
-
-/// Encode a packet with `encode` and send it; a failure to send ends the
-/// connection.
+/// Encode a packet with `encode` into the free tail of the network buffer
+/// (after the `index` bytes received and not consumed yet) and send it with
+/// one transport call. `NoMemory` if it does not fit (nothing is sent).
 fn send_packet<X: Context>(
     x: &mut X,
-    encode: &mut dyn FnMut(&mut Out<'_, X>) -> Result<usize, Error>,
+    encode: &mut dyn FnMut(&mut Writer<'_>) -> Result<usize, Error>,
 ) -> Result<(), Error> {
-    let mut out = Out::new(x);
-    encode(&mut out)?;
-    let r = out.finish();
-    if r.is_err() {
-        x.vars().connect_status = 0;
-    }
-    r
+    let start = x.vars().index;
+    let mut w = Writer::new(x.buf().get_mut(start..).unwrap_or_default());
+    encode(&mut w)?;
+    let n = w.finish()?;
+    send_all(x, Data::Buf(start, start + n))
 }
 
 /// Send a short packet (ack, PINGREQ, DISCONNECT) from where it is.
 fn send_small<X: Context>(x: &mut X, bytes: &[u8]) -> Result<(), Error> {
-    let r = send_all(x, Data::Ext(bytes));
-    match r {
-        Ok(()) => x.vars().control_packet_sent = 1,
-        Err(_) => x.vars().connect_status = 0,
-    }
-    r
+    send_all(x, Data::Ext(bytes))?;
+    x.vars().control_packet_sent = 1;
+    Ok(())
 }
 
 // ---------------------------------------------------------------------------
@@ -274,14 +221,14 @@ pub struct Frame {
     /// The first byte (type and flags).
     pub first: u8,
     /// Fixed header length: the body starts at `buf[header]`.
-    pub header: usize,
+    pub header: u8,
     /// Remaining length: the body is `buf[header..header + len]`.
-    pub len: usize,
+    pub len: u32,
 }
 
 impl Frame {
     pub const fn total(&self) -> usize {
-        self.header + self.len
+        self.header as usize + self.len as usize
     }
 }
 
@@ -290,126 +237,118 @@ impl Frame {
 pub enum Received {
     /// No bytes are waiting.
     Nothing,
-    /// Part of a packet is in the buffer (within its time bound).
+    /// Part of a packet is in the buffer (within its time bound), or bytes
+    /// of a discarded packet were dropped.
     Partial,
     /// A complete packet is at the front of the buffer.
     Frame(Frame),
     /// A packet of this total length does not fit the buffer; its bytes
     /// are being discarded (over this and later calls).
-    Discarded(usize),
-    /// Bytes of a discarded packet were dropped; more are to come.
-    Discarding,
-}
-
-/// Parse the fixed header at the front of `buf[..have]`: `Ok(None)` while
-/// incomplete.
-fn fixed_header(buf: &[u8], have: usize) -> Result<Option<(u8, usize, usize)>, Error> {
-    let bytes = buf.get(..have).unwrap_or_default();
-    let Some(&first) = bytes.first() else {
-        return Ok(None);
-    };
-    wire::check_first_byte(first)?;
-    match wire::decode_remaining_length(bytes.get(1..).unwrap_or_default()) {
-        Ok((len, used)) => Ok(Some((first, 1 + used, len))),
-        Err(Error::NeedMoreBytes) => Ok(None),
-        Err(e) => Err(e),
-    }
+    Discarded(u32),
 }
 
 /// One receive step: a complete packet already buffered is returned without
 /// a transport call; otherwise one `recv` into the free part of the buffer.
-/// Enforces the packet time bound and the size limit.
+/// Enforces the packet time bound and the size limit. (Errors do not mark
+/// the session disconnected: see [`fail`].)
 pub fn receive<X: Context>(x: &mut X) -> Result<Received, Error> {
-    let r = receive_inner(x);
-    if matches!(r, Err(ref e) if e.is_fatal()) {
-        x.vars().connect_status = 0;
+    let v = x.vars();
+    let (left, have) = (v.discard_remaining, v.index);
+    if left > 0 {
+        return discard(x, left);
     }
-    r
-}
-
-fn receive_inner<X: Context>(x: &mut X) -> Result<Received, Error> {
-    let v = *x.vars();
-    if v.discard_remaining > 0 {
-        return discard(x, v.discard_remaining, v.packet_start_ms);
-    }
-    let size = x.buf().len();
-    let mut have = v.index;
     if have > 0 {
-        if let Some(f) = buffered(x, have, size)? {
-            return Ok(f);
+        if let Some(r) = frame(x, have)? {
+            return Ok(r);
         }
     }
-    let n = x
-        .recv_at(have, size - have)
-        .map_err(|e| Error::RecvFailed(e.0))?;
-    if n > size - have {
-        return Err(Error::RecvFailed(0));
-    }
+    let room = x.buf().len().saturating_sub(have);
+    let n = x.recv_at(have, room).map_err(|e| Error::RecvFailed(e.0))?;
     if n == 0 && have == 0 {
         return Ok(Received::Nothing);
     }
+    if n > room {
+        return Err(Error::RecvFailed(0));
+    }
     let now = x.now_ms();
+    let v = x.vars();
     if have == 0 {
-        x.vars().packet_start_ms = now;
+        v.packet_start_ms = now;
     }
-    have += n;
-    x.vars().index = have;
-    if let Some(f) = buffered(x, have, size)? {
-        return Ok(f);
+    if n > 0 {
+        v.last_rx_ms = now;
     }
-    if elapsed(now, x.vars().packet_start_ms) >= x.timeouts().packet_ms {
+    let start = v.packet_start_ms;
+    v.index = have + n;
+    if let Some(r) = frame(x, have + n)? {
+        return Ok(r);
+    }
+    if elapsed(now, start) >= x.timeouts().packet_ms {
         return Err(Error::Stalled);
     }
     Ok(Received::Partial)
 }
 
 /// A complete packet (or an oversize one) at the front of `buf[..have]`.
-fn buffered<X: Context>(x: &mut X, have: usize, size: usize) -> Result<Option<Received>, Error> {
-    let Some((first, header, len)) = fixed_header(x.buf(), have)? else {
+fn frame<X: Context>(x: &mut X, have: usize) -> Result<Option<Received>, Error> {
+    let buf = x.buf();
+    let size = buf.len();
+    let bytes = buf.get(..have).unwrap_or_default();
+    let Some(&first) = bytes.first() else {
         return Ok(None);
+    };
+    wire::check_first_byte(first)?;
+    let (len, used) = match wire::decode_remaining_length(bytes.get(1..).unwrap_or_default()) {
+        Ok(r) => r,
+        Err(Error::NeedMoreBytes) => return Ok(None),
+        Err(e) => return Err(e),
     };
     if len > x.timeouts().max_packet {
         return Err(Error::PacketTooLarge);
     }
-    let total = header + len;
+    let f = Frame {
+        first,
+        header: 1 + used as u8,
+        len: len as u32,
+    };
+    let total = f.total();
     if total > size {
-        // Everything buffered belongs to this packet: drop it and read the
-        // rest into the buffer, a piece at a time, to drop it too.
+        // Everything buffered belongs to this packet: drop it, and the rest
+        // as it arrives.
         let v = x.vars();
         v.index = 0;
         v.discard_remaining = total - have;
-        return Ok(Some(Received::Discarded(total)));
+        return Ok(Some(Received::Discarded(total as u32)));
     }
     if total > have {
         return Ok(None);
     }
-    Ok(Some(Received::Frame(Frame { first, header, len })))
+    Ok(Some(Received::Frame(f)))
 }
 
 /// Read and drop up to `left` bytes of an oversize packet.
-fn discard<X: Context>(x: &mut X, left: usize, start: u32) -> Result<Received, Error> {
-    let size = x.buf().len();
-    let n = x
-        .recv_at(0, left.min(size))
-        .map_err(|e| Error::RecvFailed(e.0))?;
-    if n > left.min(size) {
+fn discard<X: Context>(x: &mut X, left: usize) -> Result<Received, Error> {
+    let want = left.min(x.buf().len());
+    let n = x.recv_at(0, want).map_err(|e| Error::RecvFailed(e.0))?;
+    if n > want {
         return Err(Error::RecvFailed(0));
     }
     let now = x.now_ms();
-    let left = left - n;
-    x.vars().discard_remaining = left;
-    if left > 0 && elapsed(now, start) >= x.timeouts().packet_ms {
+    let v = x.vars();
+    v.discard_remaining = left - n;
+    if left > n && elapsed(now, v.packet_start_ms) >= x.timeouts().packet_ms {
         return Err(Error::Stalled);
     }
-    Ok(Received::Discarding)
+    Ok(Received::Partial)
 }
 
 /// Drop the packet `f` from the front of the buffer; the bytes after it
 /// start the next packet.
 pub fn consume<X: Context>(x: &mut X, f: Frame) {
     let total = f.total();
-    let index = x.vars().index;
-    let rest = index.saturating_sub(total);
+    let v = x.vars();
+    let rest = v.index.saturating_sub(total);
+    v.index = rest;
     if rest > 0 {
         // A forward byte copy: the regions may overlap, and copy_within
         // would link a panic path.
@@ -420,10 +359,7 @@ pub fn consume<X: Context>(x: &mut X, f: Frame) {
                 *d = b;
             }
         }
-        let now = x.now_ms();
-        x.vars().packet_start_ms = now;
     }
-    x.vars().index = rest;
 }
 
 /// The acknowledgement owed for a handled packet, sent by [`finish`].
@@ -433,27 +369,23 @@ pub type Reply = Option<[u8; 4]>;
 /// (`None` for a QoS 2 publish repeated before its PUBREL: delivered
 /// already) and what to answer. The event borrows the network buffer.
 pub fn dispatch<X: Context>(x: &mut X, f: Frame) -> Result<(Option<Event<'_>>, Reply), Error> {
-    let Parts {
+    let Split {
         vars,
         buf,
         outgoing,
         incoming,
-    } = x.parts();
-    let body = buf.get(f.header..f.total()).unwrap_or_default();
-    let r = handle(vars, outgoing, incoming, wire::decode_body(f.first, body));
-    if matches!(r, Err(ref e) if e.is_fatal()) {
-        vars.connect_status = 0;
-    }
-    r
+    } = x.split();
+    let body = buf.get(f.header as usize..f.total()).unwrap_or_default();
+    handle(vars, outgoing, incoming, wire::decode_body(f.first, body)?)
 }
 
 fn handle<'b>(
     vars: &mut Vars,
     outgoing: &mut [Record],
     incoming: &mut [Record],
-    packet: Result<Packet<'b>, Error>,
+    packet: Packet<'b>,
 ) -> Result<(Option<Event<'b>>, Reply), Error> {
-    let (k, id) = match packet? {
+    let (k, id) = match packet {
         Packet::Publish(p) => {
             let id = p.packet_id;
             let reply = match p.qos {
@@ -491,16 +423,14 @@ fn handle<'b>(
         }
         Packet::ConnAck { .. } => return Err(Error::BadResponse(Malformed::UnexpectedType)),
     };
-    let fresh = Event::Ack {
-        kind: k,
-        packet_id: id,
-    };
-    let stale = Event::StaleAck {
-        kind: k,
-        packet_id: id,
-    };
     let (table, expect) = match k {
-        AckKind::UnsubAck => return Ok((Some(fresh), None)),
+        AckKind::UnsubAck => {
+            let ev = Event::Ack {
+                kind: k,
+                packet_id: id,
+            };
+            return Ok((Some(ev), None));
+        }
         AckKind::PubRel => (incoming, ps::PUBREL_PENDING),
         AckKind::PubAck => (outgoing, ps::PUBACK_PENDING),
         AckKind::PubRec => (outgoing, ps::PUBREC_PENDING),
@@ -512,31 +442,38 @@ fn handle<'b>(
         AckKind::PubRel => Some(wire::ack_bytes(kind::PUBCOMP, id)),
         _ => None,
     };
-    let Some(r) = state::find(table, id) else {
-        return Ok((Some(stale), reply));
-    };
-    let ev = if r.state == expect {
-        if k == AckKind::PubRec {
-            r.state = ps::PUBREL_SEND;
-        } else {
-            *r = Record::EMPTY;
+    let mut fresh = false;
+    if let Some(r) = state::find(table, id) {
+        if r.state == expect {
+            fresh = true;
+            if k == AckKind::PubRec {
+                r.state = ps::PUBREL_SEND;
+            } else {
+                *r = Record::EMPTY;
+            }
         }
-        fresh
-    } else {
-        stale
-    };
-    if k == AckKind::PubRec && matches!(r.state, ps::PUBREL_SEND | ps::PUBCOMP_PENDING) {
-        reply = Some(wire::ack_bytes(kind::PUBREL, id));
+        if k == AckKind::PubRec && matches!(r.state, ps::PUBREL_SEND | ps::PUBCOMP_PENDING) {
+            reply = Some(wire::ack_bytes(kind::PUBREL, id));
+        }
     }
+    let ev = if fresh {
+        Event::Ack {
+            kind: k,
+            packet_id: id,
+        }
+    } else {
+        Event::StaleAck {
+            kind: k,
+            packet_id: id,
+        }
+    };
     Ok((Some(ev), reply))
 }
 
-/// After the event of `f` was handled: send the acknowledgement owed,
-/// update the outgoing record it completes, and consume the packet.
+/// After the event of `f` was handled: consume the packet, send the
+/// acknowledgement owed and move the outgoing record it belongs to.
 pub fn finish<X: Context>(x: &mut X, f: Frame, reply: Reply) -> Result<(), Error> {
     consume(x, f);
-    let now = x.now_ms();
-    x.vars().last_rx_ms = now;
     let Some(bytes) = reply else {
         return Ok(());
     };
@@ -550,29 +487,39 @@ pub fn finish<X: Context>(x: &mut X, f: Frame, reply: Reply) -> Result<(), Error
     Ok(())
 }
 
-/// Send PINGREQ when the connection has been idle for the keep-alive
-/// interval; `KeepAliveTimeout` when a PINGRESP is overdue.
+/// Send PINGREQ when nothing was sent for the keep-alive interval;
+/// `KeepAliveTimeout` when a PINGRESP is overdue.
 pub fn keep_alive<X: Context>(x: &mut X) -> Result<(), Error> {
-    let v = *x.vars();
-    if v.keep_alive_s == 0 || v.connect_status == 0 {
+    let v = x.vars();
+    let (interval, waiting, ping_sent, last_tx) = (
+        v.keep_alive_s as u32 * 1000,
+        v.waiting_for_ping_resp,
+        v.ping_sent_ms,
+        v.last_tx_ms,
+    );
+    if interval == 0 {
         return Ok(());
     }
     let now = x.now_ms();
-    if v.waiting_for_ping_resp != 0 {
-        if elapsed(now, v.ping_sent_ms) >= x.timeouts().ping_resp_ms {
-            x.vars().connect_status = 0;
+    if waiting != 0 {
+        if elapsed(now, ping_sent) >= x.timeouts().ping_resp_ms {
             return Err(Error::KeepAliveTimeout);
         }
         return Ok(());
     }
-    if elapsed(now, v.last_tx_ms) >= v.keep_alive_s as u32 * 1000 {
-        return ping(x);
+    if elapsed(now, last_tx) >= interval {
+        return send_ping(x);
     }
     Ok(())
 }
 
-// ---------------------------------------------------------------------------
-// Operations
+fn send_ping<X: Context>(x: &mut X) -> Result<(), Error> {
+    send_small(x, &wire::PINGREQ)?;
+    let v = x.vars();
+    v.waiting_for_ping_resp = 1;
+    v.ping_sent_ms = v.last_tx_ms;
+    Ok(())
+}
 
 fn require_connected<X: Context>(x: &mut X) -> Result<(), Error> {
     if !x.vars().connected() {
@@ -581,6 +528,9 @@ fn require_connected<X: Context>(x: &mut X) -> Result<(), Error> {
     Ok(())
 }
 
+// ---------------------------------------------------------------------------
+// Operations
+
 /// Send CONNECT and wait up to `connack_timeout_ms` for CONNACK (0: five
 /// receive attempts, as coreMQTT). Returns the session-present flag.
 ///
@@ -588,22 +538,32 @@ fn require_connected<X: Context>(x: &mut X) -> Result<(), Error> {
 /// owed are resent; publishes awaiting PUBACK/PUBREC stay recorded for the
 /// caller to resend ([`pending_publishes`]).
 ///
-/// Errors: `BadParameter`, `NoMemory` (buffer under [`MIN_BUFFER`]), `SendFailed`,
-/// `SendTimeout`, `RecvFailed`, `NoDataAvailable` (no CONNACK in time),
-/// `ServerRefused`, `BadResponse` (not a CONNACK, malformed, session present
-/// on a clean session), `PacketTooLarge`.
+/// Errors: `BadParameter`, `NoMemory` (buffer under [`MIN_BUFFER`]),
+/// `SendFailed`, `SendTimeout`, `RecvFailed`, `Stalled`, `NoDataAvailable`
+/// (no CONNACK in time), `ServerRefused`, `BadResponse` (not a CONNACK,
+/// malformed, session present on a clean session), `PacketTooLarge`.
 pub fn connect<X: Context>(
     x: &mut X,
     c: &Connect<'_>,
     connack_timeout_ms: u32,
 ) -> Result<bool, Error> {
-    {
-        let v = x.vars();
-        v.connect_status = 0;
-        v.waiting_for_ping_resp = 0;
-        v.index = 0;
-        v.discard_remaining = 0;
+    let v = x.vars();
+    v.connect_status = 0;
+    v.waiting_for_ping_resp = 0;
+    v.index = 0;
+    v.discard_remaining = 0;
+    let r = connect_inner(x, c, connack_timeout_ms);
+    if r.is_err() {
+        x.vars().connect_status = 0;
     }
+    r
+}
+
+fn connect_inner<X: Context>(
+    x: &mut X,
+    c: &Connect<'_>,
+    connack_timeout_ms: u32,
+) -> Result<bool, Error> {
     if x.buf().len() < MIN_BUFFER {
         return Err(Error::NoMemory);
     }
@@ -617,16 +577,18 @@ pub fn connect<X: Context>(
             _ => {}
         }
         attempts += 1;
-        let expired = if connack_timeout_ms == 0 {
-            attempts >= 5
-        } else {
-            elapsed(x.now_ms(), start) >= connack_timeout_ms
+        let expired = match connack_timeout_ms {
+            0 => attempts >= 5,
+            ms => elapsed(x.now_ms(), start) >= ms,
         };
         if expired {
             return Err(Error::NoDataAvailable);
         }
     };
-    let body = x.buf().get(frame.header..frame.total()).unwrap_or_default();
+    let body = x
+        .buf()
+        .get(frame.header as usize..frame.total())
+        .unwrap_or_default();
     let Packet::ConnAck {
         session_present,
         code,
@@ -641,30 +603,21 @@ pub fn connect<X: Context>(
     if session_present && c.clean_session {
         return Err(Error::BadResponse(Malformed::SessionPresent));
     }
-    let now = x.now_ms();
-    {
-        let v = x.vars();
-        v.connect_status = 1;
-        v.keep_alive_s = c.keep_alive_s;
-        v.ping_sent_ms = 0;
-        v.last_rx_ms = now;
-    }
+    let v = x.vars();
+    v.connect_status = 1;
+    v.keep_alive_s = c.keep_alive_s;
+    let Split {
+        outgoing, incoming, ..
+    } = x.split();
     if !session_present {
-        state::clear(x.outgoing());
-        state::clear(x.incoming());
+        state::clear(outgoing);
+        state::clear(incoming);
         return Ok(false);
     }
-    resend_pubrels(x)?;
-    Ok(true)
-}
-
-/// After a resumed session: PUBREL again for every QoS 2 publish whose
-/// PUBREC arrived (its PUBCOMP may never have).
-fn resend_pubrels<X: Context>(x: &mut X) -> Result<(), Error> {
-    for i in 0..x.outgoing().len() {
-        let Some(&r) = x.outgoing().get(i) else {
-            break;
-        };
+    // PUBREL again for every QoS 2 publish whose PUBREC arrived (its
+    // PUBCOMP may never have).
+    for i in 0..outgoing.len() {
+        let Some(&r) = x.outgoing().get(i) else { break };
         if r.packet_id != 0 && matches!(r.state, ps::PUBREL_SEND | ps::PUBCOMP_PENDING) {
             send_small(x, &wire::ack_bytes(kind::PUBREL, r.packet_id))?;
             if let Some(r) = x.outgoing().get_mut(i) {
@@ -672,7 +625,7 @@ fn resend_pubrels<X: Context>(x: &mut X) -> Result<(), Error> {
             }
         }
     }
-    Ok(())
+    Ok(true)
 }
 
 /// A packet id that is not 0 and not in flight: coreMQTT's
@@ -690,43 +643,57 @@ pub fn next_packet_id<X: Context>(x: &mut X) -> u16 {
     id
 }
 
-/// Publish a message with the caller's packet id (`p.packet_id`, ignored
+/// Publish a message with the caller's packet id (`m.packet_id`, ignored
 /// for QoS 0). For QoS 1/2 a record stays in the outgoing table until the
-/// flow completes. With `p.dup` set and the id already recorded (a resend),
+/// flow completes. With `m.dup` set and the id already recorded (a resend),
 /// the record is kept.
 ///
 /// Errors: `IllegalState` (not connected), `BadParameter` (topic, id, QoS 0
 /// with DUP), `NoMemory` (no free record), `StateCollision` (id in flight),
 /// `SendFailed`, `SendTimeout`.
-pub fn publish<X: Context>(x: &mut X, p: &Publish<'_>) -> Result<(), Error> {
+pub fn publish<X: Context>(x: &mut X, m: &Publish<'_>) -> Result<(), Error> {
     require_connected(x)?;
-    let qos = p.qos as CEnum;
-    if p.qos != QoS::AtMostOnce {
-        if p.packet_id == 0 {
+    if m.qos != QoS::AtMostOnce {
+        if m.packet_id == 0 {
             return Err(Error::BadParameter);
         }
-        let pending = if p.qos == QoS::AtLeastOnce {
+        let pending = if m.qos == QoS::AtLeastOnce {
             ps::PUBACK_PENDING
         } else {
             ps::PUBREC_PENDING
         };
-        match state::add(x.outgoing(), p.packet_id, qos, pending) {
+        match state::add(x.outgoing(), m.packet_id, m.qos as CEnum, pending) {
             Ok(()) => {}
-            Err(state::AddError::Collision) if p.dup => {}
+            Err(state::AddError::Collision) if m.dup => {}
             Err(state::AddError::Collision) => return Err(Error::StateCollision),
             Err(state::AddError::Full) => return Err(Error::NoMemory),
         }
     }
-    let r = send_packet(x, &mut |w| wire::publish(w, p));
-    if matches!(r, Err(Error::BadParameter)) {
+    let r = send_publish(x, m);
+    if matches!(r, Err(Error::BadParameter | Error::NoMemory)) && !m.dup {
         // Nothing was sent: the record must not stay.
-        if let Some(rec) = state::find(x.outgoing(), p.packet_id) {
-            if !p.dup {
-                *rec = Record::EMPTY;
-            }
+        if let Some(rec) = state::find(x.outgoing(), m.packet_id) {
+            *rec = Record::EMPTY;
         }
     }
-    r
+    fail(x, r)
+}
+
+/// Send a PUBLISH: its head (header, topic, id) is built in the free tail
+/// of the buffer, and so is the payload when it fits behind it (one
+/// transport call); a longer payload is sent from where it is.
+fn send_publish<X: Context>(x: &mut X, m: &Publish<'_>) -> Result<(), Error> {
+    let start = x.vars().index;
+    let mut w = Writer::new(x.buf().get_mut(start..).unwrap_or_default());
+    wire::publish_head(&mut w, m)?;
+    let head = start + w.finish()?;
+    let end = head + m.payload.len();
+    if let Some(dst) = x.buf().get_mut(head..end) {
+        wire::copy(dst, m.payload);
+        return send_all(x, Data::Buf(start, end));
+    }
+    send_all(x, Data::Buf(start, head))?;
+    send_all(x, Data::Ext(m.payload))
 }
 
 /// SUBSCRIBE (filters with QoS) or UNSUBSCRIBE (without) with the caller's
@@ -739,19 +706,17 @@ pub fn subscribe_with<X: Context>(
     get: &FilterAt<'_>,
 ) -> Result<(), Error> {
     require_connected(x)?;
-    send_packet(x, &mut |w| {
+    let r = send_packet(x, &mut |w| {
         wire::filters(w, packet_kind, packet_id, count, get)
-    })
+    });
+    fail(x, r)
 }
 
 /// Send PINGREQ now (keep-alive also does it when idle).
 pub fn ping<X: Context>(x: &mut X) -> Result<(), Error> {
     require_connected(x)?;
-    send_small(x, &wire::PINGREQ)?;
-    let v = x.vars();
-    v.waiting_for_ping_resp = 1;
-    v.ping_sent_ms = v.last_tx_ms;
-    Ok(())
+    let r = send_ping(x);
+    fail(x, r)
 }
 
 /// Send DISCONNECT. The session is disconnected afterwards either way; the
@@ -764,6 +729,18 @@ pub fn disconnect<X: Context>(x: &mut X) -> Result<(), Error> {
     v.index = 0;
     v.discard_remaining = 0;
     r
+}
+
+/// Forget an outgoing publish (coreMQTT's `MQTT_CancelCallback`): its
+/// acknowledgement, if it comes, is reported as stale.
+pub fn cancel<X: Context>(x: &mut X, packet_id: u16) -> Result<(), Error> {
+    match state::find(x.outgoing(), packet_id) {
+        Some(r) if packet_id != 0 => {
+            *r = Record::EMPTY;
+            Ok(())
+        }
+        _ => Err(Error::BadParameter),
+    }
 }
 
 /// Packet ids of our publishes not acknowledged yet (awaiting PUBACK or
@@ -795,34 +772,41 @@ pub enum Polled {
 
 /// One pass of the receive loop: at most one receive call, at most one
 /// packet handled (its event handed to `on_event`, its acknowledgement
-/// sent), then keep-alive if `keep_alive` is set.
+/// sent), then keep-alive if `keep_alive` is set. A fatal error marks the
+/// session disconnected.
 pub fn poll_once<X: Context>(
     x: &mut X,
     keep_alive: bool,
     on_event: &mut dyn FnMut(Event<'_>) -> bool,
 ) -> Result<Polled, Error> {
-    require_connected(x)?;
-    if x.vars().in_callback != 0 {
+    let r = poll_inner(x, keep_alive, on_event);
+    fail(x, r)
+}
+
+fn poll_inner<X: Context>(
+    x: &mut X,
+    keep_alive: bool,
+    on_event: &mut dyn FnMut(Event<'_>) -> bool,
+) -> Result<Polled, Error> {
+    let v = x.vars();
+    if !v.connected() || v.in_callback != 0 {
         return Err(Error::IllegalState);
     }
     let polled = match receive(x)? {
-        Received::Nothing | Received::Discarding => Polled::Idle,
+        Received::Nothing => Polled::Idle,
         Received::Partial => Polled::Partial,
-        Received::Discarded(len) => Polled::Event(on_event(Event::Discarded { len })),
-        Received::Frame(f) => {
-            let stop = match dispatch(x, f) {
-                Ok((event, reply)) => {
-                    let stop = event.is_some_and(&mut *on_event);
-                    finish(x, f, reply)?;
-                    stop
-                }
-                Err(e) => {
-                    consume(x, f);
-                    return Err(e);
-                }
-            };
-            Polled::Event(stop)
-        }
+        Received::Discarded(len) => Polled::Event(on_event(Event::Discarded { len: len as usize })),
+        Received::Frame(f) => match dispatch(x, f) {
+            Ok((event, reply)) => {
+                let stop = event.is_some_and(&mut *on_event);
+                finish(x, f, reply)?;
+                Polled::Event(stop)
+            }
+            Err(e) => {
+                consume(x, f);
+                return Err(e);
+            }
+        },
     };
     if keep_alive {
         self::keep_alive(x)?;
@@ -845,14 +829,6 @@ pub struct Client<'a, T, C> {
 }
 
 impl<T: Transport, C: Clock> Context for Client<'_, T, C> {
-    fn parts(&mut self) -> Parts<'_> {
-        Parts {
-            vars: &mut self.vars,
-            buf: self.buf,
-            outgoing: self.outgoing,
-            incoming: self.incoming,
-        }
-    }
     fn vars(&mut self) -> &mut Vars {
         &mut self.vars
     }
@@ -862,8 +838,13 @@ impl<T: Transport, C: Clock> Context for Client<'_, T, C> {
     fn outgoing(&mut self) -> &mut [Record] {
         self.outgoing
     }
-    fn incoming(&mut self) -> &mut [Record] {
-        self.incoming
+    fn split(&mut self) -> Split<'_> {
+        Split {
+            vars: &mut self.vars,
+            buf: self.buf,
+            outgoing: self.outgoing,
+            incoming: self.incoming,
+        }
     }
     fn timeouts(&self) -> Timeouts {
         self.timeouts
@@ -935,15 +916,15 @@ impl<'a, T: Transport, C: Clock> Client<'a, T, C> {
 
     /// Publish a message; for QoS 1/2 the packet id is chosen here (never 0,
     /// never one in flight) and returned (0 for QoS 0). See [`publish`].
-    pub fn publish(&mut self, p: &Publish<'_>) -> Result<u16, Error> {
-        let mut p = *p;
-        p.dup = false;
-        p.packet_id = 0;
-        if p.qos != QoS::AtMostOnce {
-            p.packet_id = next_packet_id(self);
+    pub fn publish(&mut self, m: &Publish<'_>) -> Result<u16, Error> {
+        let mut m = *m;
+        m.dup = false;
+        m.packet_id = 0;
+        if m.qos != QoS::AtMostOnce {
+            m.packet_id = next_packet_id(self);
         }
-        publish(self, &p)?;
-        Ok(p.packet_id)
+        publish(self, &m)?;
+        Ok(m.packet_id)
     }
 
     /// Packet ids of our publishes awaiting PUBACK or PUBREC, e.g. after a
@@ -953,36 +934,29 @@ impl<'a, T: Transport, C: Clock> Client<'a, T, C> {
     }
 
     /// Resend an unacknowledged publish with DUP set and its original packet
-    /// id (`p.packet_id`).
+    /// id (`m.packet_id`).
     ///
-    /// Errors: `IllegalState` (not connected, or the id is not awaiting
-    /// PUBACK/PUBREC), `BadParameter`, `SendFailed`.
-    pub fn resend(&mut self, p: &Publish<'_>) -> Result<(), Error> {
-        if p.qos == QoS::AtMostOnce {
+    /// Errors: `IllegalState` (not connected, or the id is not recorded at
+    /// this QoS), `BadParameter` (QoS 0), `SendFailed`, `SendTimeout`.
+    pub fn resend(&mut self, m: &Publish<'_>) -> Result<(), Error> {
+        if m.qos == QoS::AtMostOnce {
             return Err(Error::BadParameter);
         }
         let recorded = self
             .outgoing
             .iter()
-            .any(|r| r.packet_id == p.packet_id && r.qos == p.qos as CEnum);
+            .any(|r| r.packet_id == m.packet_id && r.qos == m.qos as CEnum);
         if !recorded {
             return Err(Error::IllegalState);
         }
-        let mut p = *p;
-        p.dup = true;
-        publish(self, &p)
+        let mut m = *m;
+        m.dup = true;
+        publish(self, &m)
     }
 
-    /// Forget an outgoing publish (coreMQTT's `MQTT_CancelCallback`): its
-    /// acknowledgement, if it comes, is reported as stale.
+    /// Forget an outgoing publish; see [`cancel`].
     pub fn cancel(&mut self, packet_id: u16) -> Result<(), Error> {
-        match state::find(self.outgoing, packet_id) {
-            Some(r) if packet_id != 0 => {
-                *r = Record::EMPTY;
-                Ok(())
-            }
-            _ => Err(Error::BadParameter),
-        }
+        cancel(self, packet_id)
     }
 
     /// Subscribe to one or more filters; returns the packet id. The SUBACK

@@ -170,15 +170,9 @@ pub enum Packet<'a> {
 // ---------------------------------------------------------------------------
 // Encoding
 
-/// Where an encoder writes a packet, piece by piece. [`Writer`] fills a
-/// slice; the client's sink streams into the free part of the network
-/// buffer and sends.
-pub trait Sink {
-    fn put(&mut self, data: &[u8]);
-}
-
 /// Bounds-checked cursor over an output buffer. A write past the end sets
-/// `overflow` instead of writing, and [`Writer::finish`] returns `NoMemory`.
+/// `overflow` instead of writing, and [`Writer::finish`] returns `NoMemory`:
+/// a packet is never truncated.
 pub struct Writer<'b> {
     buf: &'b mut [u8],
     pos: usize,
@@ -201,10 +195,8 @@ impl<'b> Writer<'b> {
         }
         Ok(self.pos)
     }
-}
 
-impl Sink for Writer<'_> {
-    fn put(&mut self, data: &[u8]) {
+    pub fn put(&mut self, data: &[u8]) {
         let end = self.pos + data.len();
         match self.buf.get_mut(self.pos..end) {
             Some(dst) => {
@@ -212,6 +204,50 @@ impl Sink for Writer<'_> {
                 self.pos = end;
             }
             None => self.overflow = true,
+        }
+    }
+
+    pub fn byte(&mut self, b: u8) {
+        match self.buf.get_mut(self.pos) {
+            Some(d) => {
+                *d = b;
+                self.pos += 1;
+            }
+            None => self.overflow = true,
+        }
+    }
+
+    /// A big-endian u16.
+    fn u16(&mut self, v: u16) {
+        self.byte((v >> 8) as u8);
+        self.byte(v as u8);
+    }
+
+    /// Two-byte length prefix, then the bytes (length checked by the
+    /// caller).
+    fn field(&mut self, data: &[u8]) {
+        self.u16(data.len() as u16);
+        self.put(data);
+    }
+
+    /// The fixed header: first byte and remaining length. Returns the size
+    /// of the whole packet.
+    fn header(&mut self, first: u8, remaining: usize) -> Result<usize, Error> {
+        if remaining > MAX_REMAINING_LENGTH {
+            return Err(Error::BadParameter);
+        }
+        self.byte(first);
+        let mut n = 1;
+        let mut rest = remaining;
+        loop {
+            let b = (rest % 128) as u8;
+            rest /= 128;
+            n += 1;
+            if rest == 0 {
+                self.byte(b);
+                return Ok(n + remaining);
+            }
+            self.byte(b | 0x80);
         }
     }
 }
@@ -233,33 +269,6 @@ fn field_len(data: &[u8]) -> Result<usize, Error> {
     Ok(2 + data.len())
 }
 
-/// The fixed header: first byte and remaining length, as one piece.
-fn header<S: Sink>(w: &mut S, first: u8, remaining: usize) -> Result<usize, Error> {
-    if remaining > MAX_REMAINING_LENGTH {
-        return Err(Error::BadParameter);
-    }
-    let mut h = [first, 0, 0, 0, 0];
-    let mut n = 1;
-    let mut rest = remaining;
-    for b in h.iter_mut().skip(1) {
-        *b = (rest % 128) as u8;
-        rest /= 128;
-        n += 1;
-        if rest == 0 {
-            break;
-        }
-        *b |= 0x80;
-    }
-    w.put(h.get(..n).unwrap_or_default());
-    Ok(n + remaining)
-}
-
-/// Two-byte length prefix, then the bytes (length checked by the caller).
-fn field<S: Sink>(w: &mut S, data: &[u8]) {
-    w.put(&(data.len() as u16).to_be_bytes());
-    w.put(data);
-}
-
 /// Total size of a packet with this remaining length.
 pub const fn packet_size(remaining: usize) -> usize {
     let len_bytes = if remaining < 128 {
@@ -276,7 +285,7 @@ pub const fn packet_size(remaining: usize) -> usize {
 
 /// Serialize CONNECT (protocol level 4) into `w`; returns its size.
 /// Everything is validated before the first byte is written.
-pub fn connect<S: Sink>(w: &mut S, c: &Connect<'_>) -> Result<usize, Error> {
+pub fn connect(w: &mut Writer<'_>, c: &Connect<'_>) -> Result<usize, Error> {
     if c.password.is_some() && c.username.is_none() {
         return Err(Error::BadParameter);
     }
@@ -301,26 +310,27 @@ pub fn connect<S: Sink>(w: &mut S, c: &Connect<'_>) -> Result<usize, Error> {
         flags |= 0x40;
         remaining += field_len(p)?;
     }
-    let size = header(w, kind::CONNECT << 4, remaining)?;
+    let size = w.header(kind::CONNECT << 4, remaining)?;
     let ka = c.keep_alive_s.to_be_bytes();
     w.put(&[0, 4, b'M', b'Q', b'T', b'T', 4, flags, ka[0], ka[1]]);
-    field(w, c.client_id.as_bytes());
+    w.field(c.client_id.as_bytes());
     if let Some(will) = &c.will {
-        field(w, will.topic.as_bytes());
-        field(w, will.payload);
+        w.field(will.topic.as_bytes());
+        w.field(will.payload);
     }
     if let Some(u) = c.username {
-        field(w, u.as_bytes());
+        w.field(u.as_bytes());
     }
     if let Some(p) = c.password {
-        field(w, p);
+        w.field(p);
     }
     Ok(size)
 }
 
-/// Serialize PUBLISH into `w`; returns its size. `p.packet_id` must be
-/// non-zero for QoS 1 and 2.
-pub fn publish<S: Sink>(w: &mut S, p: &Publish<'_>) -> Result<usize, Error> {
+/// Serialize PUBLISH into `w` up to its payload (fixed header, topic,
+/// packet id); returns the size of the whole packet. `p.packet_id` must be
+/// non-zero for QoS 1 and 2. The caller sends the payload after these bytes.
+pub fn publish_head(w: &mut Writer<'_>, p: &Publish<'_>) -> Result<usize, Error> {
     topic::validate_name(p.topic)?;
     let qos = p.qos as u8;
     if (qos == 0 && p.dup) || (qos > 0 && p.packet_id == 0) {
@@ -329,12 +339,11 @@ pub fn publish<S: Sink>(w: &mut S, p: &Publish<'_>) -> Result<usize, Error> {
     let id_len = if qos > 0 { 2 } else { 0 };
     let remaining = field_len(p.topic)? + id_len + p.payload.len();
     let first = (kind::PUBLISH << 4) | ((p.dup as u8) << 3) | (qos << 1) | p.retain as u8;
-    let size = header(w, first, remaining)?;
-    field(w, p.topic);
+    let size = w.header(first, remaining)?;
+    w.field(p.topic);
     if qos > 0 {
-        w.put(&p.packet_id.to_be_bytes());
+        w.u16(p.packet_id);
     }
-    w.put(p.payload);
     Ok(size)
 }
 
@@ -346,8 +355,8 @@ pub type FilterAt<'f> = dyn Fn(usize) -> Option<(&'f [u8], Option<QoS>)> + 'f;
 /// Serialize SUBSCRIBE (filters with QoS) or UNSUBSCRIBE (filters without)
 /// with `count` filters from `get`; returns its size. One code path for
 /// both: half the flash.
-pub fn filters<S: Sink>(
-    w: &mut S,
+pub fn filters(
+    w: &mut Writer<'_>,
     packet_kind: u8,
     packet_id: u16,
     count: usize,
@@ -362,13 +371,13 @@ pub fn filters<S: Sink>(
         topic::validate_filter(filter)?;
         remaining += field_len(filter)? + qos.is_some() as usize;
     }
-    let size = header(w, (packet_kind << 4) | 0x02, remaining)?;
-    w.put(&packet_id.to_be_bytes());
+    let size = w.header((packet_kind << 4) | 0x02, remaining)?;
+    w.u16(packet_id);
     for i in 0..count {
         if let Some((filter, qos)) = get(i) {
-            field(w, filter);
+            w.field(filter);
             if let Some(q) = qos {
-                w.put(&[q as u8]);
+                w.byte(q as u8);
             }
         }
     }
@@ -385,7 +394,8 @@ pub fn encode_connect(buf: &mut [u8], c: &Connect<'_>) -> Result<usize, Error> {
 /// Serialize PUBLISH into `buf`; returns the packet length.
 pub fn encode_publish(buf: &mut [u8], p: &Publish<'_>) -> Result<usize, Error> {
     let mut w = Writer::new(buf);
-    publish(&mut w, p)?;
+    publish_head(&mut w, p)?;
+    w.put(p.payload);
     w.finish()
 }
 

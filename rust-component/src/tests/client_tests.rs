@@ -1021,16 +1021,19 @@ fn session_not_present_clears_the_records() {
 }
 
 #[test]
-fn buffer_too_small_for_a_fixed_header_is_no_memory_and_nothing_is_sent() {
-    // Five bytes hold any fixed header, so any packet can be received (or
-    // recognised as too large); outgoing packets stream through any size.
-    for size in 0..=6 {
+fn buffer_too_small_for_connect_is_no_memory_and_nothing_is_sent() {
+    // CONNECT, SUBSCRIBE and UNSUBSCRIBE are built whole in the buffer;
+    // only a PUBLISH payload may be longer (it is sent from where it is).
+    let connect = Connect::new("dev", 60);
+    let need = crate::wire::encode_connect(&mut [0; 64], &connect).unwrap();
+    assert_eq!(need, 17);
+    for size in 0..=need + 1 {
         let (clock, mut t, mut s) = parts(0, size);
         t.push(&srv::connack(false, 0));
         let mut c = s.client(&mut t, &clock);
-        let r = c.connect(&Connect::new("dev-with-a-long-id", 60), 100);
+        let r = c.connect(&connect, 100);
         drop(c);
-        if size < 5 {
+        if size < need {
             assert_eq!(r, Err(Error::NoMemory), "size {size}");
             assert!(t.sent.is_empty(), "size {size}");
         } else {
