@@ -324,6 +324,9 @@ fn config() -> DemoConfig<'static> {
     let mut c = DemoConfig::new("broker.local", 8883, "dev1");
     c.iterations = 1;
     c.publish_count = 2;
+    // The reference demo's backoff, without the fleet floor (tested in
+    // backoff.rs), so the expected delays are the plain draws.
+    c.backoff_floor_ms = 0;
     c
 }
 
