@@ -137,11 +137,15 @@ pub struct Split<'a> {
 /// Mark the session disconnected after a fatal error, and pass it on.
 pub fn fail<X: Context, T>(x: &mut X, r: Result<T, Error>) -> Result<T, Error> {
     if let Err(e) = &r {
-        if e.is_fatal() {
-            x.vars().connect_status = 0;
-        }
+        disconnect_if_fatal(x.vars(), e);
     }
     r
+}
+
+fn disconnect_if_fatal(v: &mut Vars, e: &Error) {
+    if e.is_fatal() {
+        v.connect_status = 0;
+    }
 }
 
 // ---------------------------------------------------------------------------
@@ -191,18 +195,37 @@ fn send_all<X: Context>(x: &mut X, mut data: Data<'_>) -> Result<(), Error> {
     Ok(())
 }
 
-/// Encode a packet with `encode` into the free tail of the network buffer
-/// (after the `index` bytes received and not consumed yet) and send it with
-/// one transport call. `NoMemory` if it does not fit (nothing is sent).
-fn send_packet<X: Context>(
-    x: &mut X,
-    encode: &mut dyn FnMut(&mut Writer<'_>) -> Result<usize, Error>,
-) -> Result<(), Error> {
+/// A packet to build in the buffer.
+enum Outgoing<'a, 'f> {
+    Connect(&'a Connect<'a>),
+    /// Its payload is appended, or sent from where it is if it does not fit.
+    Publish(&'a Publish<'a>),
+    /// SUBSCRIBE or UNSUBSCRIBE: type, packet id, filter count, filters.
+    Filters(u8, u16, usize, &'a FilterAt<'f>),
+}
+
+/// Build `p` in the free tail of the network buffer (after the `index`
+/// bytes received and not consumed yet) and send it with one transport
+/// call; a PUBLISH payload that does not fit behind it is sent from where
+/// it is. `NoMemory` if the rest does not fit (nothing is sent).
+fn send_packet<X: Context>(x: &mut X, p: Outgoing<'_, '_>) -> Result<(), Error> {
     let start = x.vars().index;
     let mut w = Writer::new(x.buf().get_mut(start..).unwrap_or_default());
-    encode(&mut w)?;
-    let n = w.finish()?;
-    send_all(x, Data::Buf(start, start + n))
+    let more = match p {
+        Outgoing::Connect(c) => wire::connect(&mut w, c).map(|_| &[][..]),
+        Outgoing::Publish(m) => wire::publish_head(&mut w, m).map(|_| m.payload),
+        Outgoing::Filters(kind, id, count, get) => {
+            wire::filters(&mut w, kind, id, count, get).map(|_| &[][..])
+        }
+    }?;
+    let head = start + w.finish()?;
+    let end = head + more.len();
+    if let Some(dst) = x.buf().get_mut(head..end) {
+        wire::copy(dst, more);
+        return send_all(x, Data::Buf(start, end));
+    }
+    send_all(x, Data::Buf(start, head))?;
+    send_all(x, Data::Ext(more))
 }
 
 /// Send a short packet (ack, PINGREQ, DISCONNECT) from where it is.
@@ -253,35 +276,46 @@ pub enum Received {
 /// the session disconnected: see [`fail`].)
 pub fn receive<X: Context>(x: &mut X) -> Result<Received, Error> {
     let v = x.vars();
+    // While discarding an oversize packet, `index` is 0 and what is left of
+    // it is read over the start of the buffer.
     let (left, have) = (v.discard_remaining, v.index);
-    if left > 0 {
-        return discard(x, left);
-    }
-    if have > 0 {
+    if left == 0 && have > 0 {
         if let Some(r) = frame(x, have)? {
             return Ok(r);
         }
     }
-    let room = x.buf().len().saturating_sub(have);
+    let size = x.buf().len();
+    let room = if left > 0 {
+        left.min(size)
+    } else {
+        size.saturating_sub(have)
+    };
     let n = x.recv_at(have, room).map_err(|e| Error::RecvFailed(e.0))?;
-    if n == 0 && have == 0 {
-        return Ok(Received::Nothing);
-    }
     if n > room {
         return Err(Error::RecvFailed(0));
     }
+    if n == 0 && have == 0 && left == 0 {
+        return Ok(Received::Nothing);
+    }
     let now = x.now_ms();
     let v = x.vars();
-    if have == 0 {
+    if have == 0 && left == 0 {
         v.packet_start_ms = now;
     }
     if n > 0 {
         v.last_rx_ms = now;
     }
     let start = v.packet_start_ms;
-    v.index = have + n;
-    if let Some(r) = frame(x, have + n)? {
-        return Ok(r);
+    if left > 0 {
+        v.discard_remaining = left - n;
+        if left == n {
+            return Ok(Received::Partial);
+        }
+    } else {
+        v.index = have + n;
+        if let Some(r) = frame(x, have + n)? {
+            return Ok(r);
+        }
     }
     if elapsed(now, start) >= x.timeouts().packet_ms {
         return Err(Error::Stalled);
@@ -324,22 +358,6 @@ fn frame<X: Context>(x: &mut X, have: usize) -> Result<Option<Received>, Error> 
         return Ok(None);
     }
     Ok(Some(Received::Frame(f)))
-}
-
-/// Read and drop up to `left` bytes of an oversize packet.
-fn discard<X: Context>(x: &mut X, left: usize) -> Result<Received, Error> {
-    let want = left.min(x.buf().len());
-    let n = x.recv_at(0, want).map_err(|e| Error::RecvFailed(e.0))?;
-    if n > want {
-        return Err(Error::RecvFailed(0));
-    }
-    let now = x.now_ms();
-    let v = x.vars();
-    v.discard_remaining = left - n;
-    if left > n && elapsed(now, v.packet_start_ms) >= x.timeouts().packet_ms {
-        return Err(Error::Stalled);
-    }
-    Ok(Received::Partial)
 }
 
 /// Drop the packet `f` from the front of the buffer; the bytes after it
@@ -446,13 +464,15 @@ fn handle<'b>(
     if let Some(r) = state::find(table, id) {
         if r.state == expect {
             fresh = true;
+            // PUBREC moves the flow on to PUBCOMP (resent PUBREL on a
+            // resumed session either way); the other acks complete it.
             if k == AckKind::PubRec {
-                r.state = ps::PUBREL_SEND;
+                r.state = ps::PUBCOMP_PENDING;
             } else {
                 *r = Record::EMPTY;
             }
         }
-        if k == AckKind::PubRec && matches!(r.state, ps::PUBREL_SEND | ps::PUBCOMP_PENDING) {
+        if k == AckKind::PubRec && r.state == ps::PUBCOMP_PENDING {
             reply = Some(wire::ack_bytes(kind::PUBREL, id));
         }
     }
@@ -470,21 +490,14 @@ fn handle<'b>(
     Ok((Some(ev), reply))
 }
 
-/// After the event of `f` was handled: consume the packet, send the
-/// acknowledgement owed and move the outgoing record it belongs to.
+/// After the event of `f` was handled: consume the packet and send the
+/// acknowledgement owed.
 pub fn finish<X: Context>(x: &mut X, f: Frame, reply: Reply) -> Result<(), Error> {
     consume(x, f);
     let Some(bytes) = reply else {
         return Ok(());
     };
-    send_small(x, &bytes)?;
-    if bytes[0] >> 4 == kind::PUBREL {
-        let id = u16::from_be_bytes([bytes[2], bytes[3]]);
-        if let Some(r) = state::find(x.outgoing(), id) {
-            r.state = ps::PUBCOMP_PENDING;
-        }
-    }
-    Ok(())
+    send_small(x, &bytes)
 }
 
 /// Send PINGREQ when nothing was sent for the keep-alive interval;
@@ -564,10 +577,7 @@ fn connect_inner<X: Context>(
     c: &Connect<'_>,
     connack_timeout_ms: u32,
 ) -> Result<bool, Error> {
-    if x.buf().len() < MIN_BUFFER {
-        return Err(Error::NoMemory);
-    }
-    send_packet(x, &mut |w| wire::connect(w, c))?;
+    send_packet(x, Outgoing::Connect(c))?;
     let start = x.now_ms();
     let mut attempts = 0u32;
     let frame = loop {
@@ -669,7 +679,7 @@ pub fn publish<X: Context>(x: &mut X, m: &Publish<'_>) -> Result<(), Error> {
             Err(state::AddError::Full) => return Err(Error::NoMemory),
         }
     }
-    let r = send_publish(x, m);
+    let r = send_packet(x, Outgoing::Publish(m));
     if matches!(r, Err(Error::BadParameter | Error::NoMemory)) && !m.dup {
         // Nothing was sent: the record must not stay.
         if let Some(rec) = state::find(x.outgoing(), m.packet_id) {
@@ -677,23 +687,6 @@ pub fn publish<X: Context>(x: &mut X, m: &Publish<'_>) -> Result<(), Error> {
         }
     }
     fail(x, r)
-}
-
-/// Send a PUBLISH: its head (header, topic, id) is built in the free tail
-/// of the buffer, and so is the payload when it fits behind it (one
-/// transport call); a longer payload is sent from where it is.
-fn send_publish<X: Context>(x: &mut X, m: &Publish<'_>) -> Result<(), Error> {
-    let start = x.vars().index;
-    let mut w = Writer::new(x.buf().get_mut(start..).unwrap_or_default());
-    wire::publish_head(&mut w, m)?;
-    let head = start + w.finish()?;
-    let end = head + m.payload.len();
-    if let Some(dst) = x.buf().get_mut(head..end) {
-        wire::copy(dst, m.payload);
-        return send_all(x, Data::Buf(start, end));
-    }
-    send_all(x, Data::Buf(start, head))?;
-    send_all(x, Data::Ext(m.payload))
 }
 
 /// SUBSCRIBE (filters with QoS) or UNSUBSCRIBE (without) with the caller's
@@ -706,9 +699,7 @@ pub fn subscribe_with<X: Context>(
     get: &FilterAt<'_>,
 ) -> Result<(), Error> {
     require_connected(x)?;
-    let r = send_packet(x, &mut |w| {
-        wire::filters(w, packet_kind, packet_id, count, get)
-    });
+    let r = send_packet(x, Outgoing::Filters(packet_kind, packet_id, count, get));
     fail(x, r)
 }
 

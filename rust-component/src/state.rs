@@ -74,24 +74,20 @@ pub(crate) fn find(table: &mut [Record], packet_id: u16) -> Option<&mut Record> 
     table.iter_mut().find(|r| r.packet_id == packet_id)
 }
 
-/// Close the gaps, keeping the records in order.
-fn compact(table: &mut [Record]) {
-    let mut free = 0;
+/// Close the gaps, keeping the records in order; returns how many are used.
+fn compact(table: &mut [Record]) -> usize {
+    let mut used = 0;
     for i in 0..table.len() {
-        let Some(&r) = table.get(i) else { break };
-        if r.packet_id == 0 {
-            continue;
-        }
-        if free != i {
-            if let Some(slot) = table.get_mut(free) {
+        let r = table.get(i).copied().unwrap_or(Record::EMPTY);
+        if r.packet_id != 0 {
+            if let Some(slot) = table.get_mut(used) {
                 *slot = r;
             }
-            if let Some(old) = table.get_mut(i) {
-                *old = Record::EMPTY;
-            }
+            used += 1;
         }
-        free += 1;
     }
+    clear(table.get_mut(used..).unwrap_or_default());
+    used
 }
 
 /// Why a record could not be added.
@@ -109,19 +105,19 @@ pub(crate) fn add(
     qos: CEnum,
     state: CEnum,
 ) -> Result<(), AddError> {
-    if table.last().is_some_and(|r| r.packet_id != 0) {
-        compact(table);
-    }
-    let mut slot = None;
-    for (i, r) in table.iter().enumerate().rev() {
+    let mut end = 0;
+    for (i, r) in table.iter().enumerate() {
         if r.packet_id == packet_id {
             return Err(AddError::Collision);
         }
-        if r.packet_id == 0 && slot.is_none_or(|s| s == i + 1) {
-            slot = Some(i);
+        if r.packet_id != 0 {
+            end = i + 1;
         }
     }
-    let r = slot.and_then(|i| table.get_mut(i)).ok_or(AddError::Full)?;
+    if end == table.len() {
+        end = compact(table);
+    }
+    let r = table.get_mut(end).ok_or(AddError::Full)?;
     *r = Record {
         packet_id,
         qos,

@@ -51,60 +51,49 @@ fn plain_ascii_prefix(b: &[u8]) -> usize {
 /// above U+10FFFF). A few dozen instructions instead of `core::str`'s
 /// table-driven validator, which costs 800 bytes on Cortex-M.
 pub fn is_utf8(b: &[u8]) -> bool {
-    let mut i = 0;
-    while let Some(&lead) = b.get(i) {
-        if lead < 0x80 {
-            i += 1;
+    // Continuation bytes still expected, the code point so far, and the
+    // smallest code point its length may encode.
+    let (mut need, mut cp, mut min) = (0u32, 0u32, 0u32);
+    for &c in b {
+        if need > 0 {
+            if c & 0xc0 != 0x80 {
+                return false;
+            }
+            cp = (cp << 6) | (c & 0x3f) as u32;
+            need -= 1;
+            if need == 0 && (cp < min || (0xd800..=0xdfff).contains(&cp) || cp > 0x10_ffff) {
+                return false;
+            }
             continue;
         }
-        let (extra, min) = match lead {
-            0xc2..=0xdf => (1, 0x80),
-            0xe0..=0xef => (2, 0x800),
-            0xf0..=0xf4 => (3, 0x1_0000),
+        (need, cp, min) = match c {
+            0..=0x7f => continue,
+            0xc2..=0xdf => (1, (c & 0x1f) as u32, 0x80),
+            0xe0..=0xef => (2, (c & 0x0f) as u32, 0x800),
+            0xf0..=0xf4 => (3, (c & 0x07) as u32, 0x1_0000),
             _ => return false,
         };
-        let mut cp = (lead as u32) & (0x7f >> (extra + 1));
-        for k in 1..=extra {
-            match b.get(i + k) {
-                Some(&c) if c & 0xc0 == 0x80 => cp = (cp << 6) | (c & 0x3f) as u32,
-                _ => return false,
-            }
-        }
-        if cp < min || (0xd800..=0xdfff).contains(&cp) || cp > 0x10_ffff {
-            return false;
-        }
-        i += extra + 1;
     }
-    true
+    need == 0
 }
 
 /// A topic filter: non-empty, well-formed UTF-8, no NUL; `+` fills a whole
 /// level; `#` fills a whole level and is the last character.
 pub fn validate_filter(filter: &[u8]) -> Result<(), Error> {
-    if filter.is_empty() {
-        return Err(Error::BadParameter);
-    }
     let plain = plain_ascii_prefix(filter);
-    let mut prev = if plain == 0 {
-        b'/'
-    } else {
-        filter.get(plain - 1).copied().unwrap_or(b'/')
-    };
     let rest = filter.get(plain..).unwrap_or_default();
-    for (i, &c) in rest.iter().enumerate() {
-        let next = rest.get(i + 1).copied();
-        let ok = match c {
-            b'+' => prev == b'/' && matches!(next, None | Some(b'/')),
-            b'#' => prev == b'/' && next.is_none(),
-            0 => false,
-            _ => true,
-        };
-        if !ok {
+    let mut prev = match plain {
+        0 => b'/',
+        n => filter.get(n - 1).copied().unwrap_or(b'/'),
+    };
+    for &c in rest {
+        let wildcard = matches!(c, b'+' | b'#');
+        if c == 0 || prev == b'#' || (prev == b'+' && c != b'/') || (wildcard && prev != b'/') {
             return Err(Error::BadParameter);
         }
         prev = c;
     }
-    if !is_utf8(rest) {
+    if filter.is_empty() || !is_utf8(rest) {
         return Err(Error::BadParameter);
     }
     Ok(())
