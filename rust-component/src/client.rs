@@ -34,7 +34,7 @@ use crate::error::{Error, Malformed};
 use crate::state::{self, publish_state as ps, CEnum, Record, Vars};
 use crate::transport::{elapsed, Clock, Transport, TransportError};
 use crate::wire::{
-    self, kind, AckKind, Connect, FilterAt, Packet, Publish, QoS, Subscription, Writer,
+    self, kind, AckKind, Connect, Filters, Packet, Publish, QoS, Subscription, Writer,
 };
 
 /// The smallest network buffer: it holds any fixed header, so every packet
@@ -196,27 +196,25 @@ fn send_all<X: Context>(x: &mut X, mut data: Data<'_>) -> Result<(), Error> {
 }
 
 /// A packet to build in the buffer.
-enum Outgoing<'a, 'f> {
+enum Outgoing<'a> {
     Connect(&'a Connect<'a>),
     /// Its payload is appended, or sent from where it is if it does not fit.
     Publish(&'a Publish<'a>),
-    /// SUBSCRIBE or UNSUBSCRIBE: type, packet id, filter count, filters.
-    Filters(u8, u16, usize, &'a FilterAt<'f>),
+    /// SUBSCRIBE or UNSUBSCRIBE: type, packet id, filters.
+    Filters(u8, u16, Filters<'a>),
 }
 
 /// Build `p` in the free tail of the network buffer (after the `index`
 /// bytes received and not consumed yet) and send it with one transport
 /// call; a PUBLISH payload that does not fit behind it is sent from where
 /// it is. `NoMemory` if the rest does not fit (nothing is sent).
-fn send_packet<X: Context>(x: &mut X, p: Outgoing<'_, '_>) -> Result<(), Error> {
+fn send_packet<X: Context>(x: &mut X, p: Outgoing<'_>) -> Result<(), Error> {
     let start = x.vars().index;
     let mut w = Writer::new(x.buf().get_mut(start..).unwrap_or_default());
     let more = match p {
         Outgoing::Connect(c) => wire::connect(&mut w, c).map(|_| &[][..]),
         Outgoing::Publish(m) => wire::publish_head(&mut w, m).map(|_| m.payload),
-        Outgoing::Filters(kind, id, count, get) => {
-            wire::filters(&mut w, kind, id, count, get).map(|_| &[][..])
-        }
+        Outgoing::Filters(kind, id, list) => wire::filters(&mut w, kind, id, list).map(|_| &[][..]),
     }?;
     let head = start + w.finish()?;
     let end = head + more.len();
@@ -695,11 +693,10 @@ pub fn subscribe_with<X: Context>(
     x: &mut X,
     packet_kind: u8,
     packet_id: u16,
-    count: usize,
-    get: &FilterAt<'_>,
+    list: Filters<'_>,
 ) -> Result<(), Error> {
     require_connected(x)?;
-    let r = send_packet(x, Outgoing::Filters(packet_kind, packet_id, count, get));
+    let r = send_packet(x, Outgoing::Filters(packet_kind, packet_id, list));
     fail(x, r)
 }
 
@@ -954,8 +951,7 @@ impl<'a, T: Transport, C: Clock> Client<'a, T, C> {
     /// arrives as [`Event::SubAck`].
     pub fn subscribe(&mut self, subs: &[Subscription<'_>]) -> Result<u16, Error> {
         let id = next_packet_id(self);
-        let get = |i: usize| subs.get(i).map(|s| (s.filter.as_bytes(), Some(s.qos)));
-        subscribe_with(self, kind::SUBSCRIBE, id, subs.len(), &get)?;
+        subscribe_with(self, kind::SUBSCRIBE, id, Filters::Subscribe(subs))?;
         Ok(id)
     }
 
@@ -963,8 +959,7 @@ impl<'a, T: Transport, C: Clock> Client<'a, T, C> {
     /// UNSUBACK arrives as [`Event::Ack`] with [`AckKind::UnsubAck`].
     pub fn unsubscribe(&mut self, filters: &[&str]) -> Result<u16, Error> {
         let id = next_packet_id(self);
-        let get = |i: usize| filters.get(i).map(|f| (f.as_bytes(), None));
-        subscribe_with(self, kind::UNSUBSCRIBE, id, filters.len(), &get)?;
+        subscribe_with(self, kind::UNSUBSCRIBE, id, Filters::Unsubscribe(filters))?;
         Ok(id)
     }
 

@@ -352,29 +352,57 @@ pub fn publish_head(w: &mut Writer<'_>, p: &Publish<'_>) -> Result<usize, Error>
 /// makes the packet a `BadParameter`).
 pub type FilterAt<'f> = dyn Fn(usize) -> Option<(&'f [u8], Option<QoS>)> + 'f;
 
-/// Serialize SUBSCRIBE (filters with QoS) or UNSUBSCRIBE (filters without)
-/// with `count` filters from `get`; returns its size. One code path for
-/// both: half the flash.
+/// The topic filters of a SUBSCRIBE (with QoS) or UNSUBSCRIBE (without).
+#[derive(Clone, Copy)]
+pub enum Filters<'a> {
+    Subscribe(&'a [Subscription<'a>]),
+    Unsubscribe(&'a [&'a str]),
+    /// Any other representation (the C API's arrays): how many, and filter
+    /// `i` (for SUBSCRIBE with its QoS).
+    Each(usize, &'a FilterAt<'a>),
+}
+
+impl<'a> Filters<'a> {
+    fn len(&self) -> usize {
+        match *self {
+            Filters::Subscribe(s) => s.len(),
+            Filters::Unsubscribe(s) => s.len(),
+            Filters::Each(n, _) => n,
+        }
+    }
+
+    fn get(&self, i: usize) -> Option<(&'a [u8], Option<QoS>)> {
+        match *self {
+            Filters::Subscribe(s) => s.get(i).map(|s| (s.filter.as_bytes(), Some(s.qos))),
+            Filters::Unsubscribe(s) => s.get(i).map(|f| (f.as_bytes(), None)),
+            Filters::Each(_, get) => get(i),
+        }
+    }
+}
+
+/// Serialize SUBSCRIBE (`packet_kind` [`kind::SUBSCRIBE`]) or UNSUBSCRIBE
+/// with one or more filters; returns its size. One code path for both: half
+/// the flash.
 pub fn filters(
     w: &mut Writer<'_>,
     packet_kind: u8,
     packet_id: u16,
-    count: usize,
-    get: &FilterAt<'_>,
+    list: Filters<'_>,
 ) -> Result<usize, Error> {
+    let count = list.len();
     if packet_id == 0 || count == 0 {
         return Err(Error::BadParameter);
     }
     let mut remaining = 2;
     for i in 0..count {
-        let (filter, qos) = get(i).ok_or(Error::BadParameter)?;
+        let (filter, qos) = list.get(i).ok_or(Error::BadParameter)?;
         topic::validate_filter(filter)?;
         remaining += field_len(filter)? + qos.is_some() as usize;
     }
     let size = w.header((packet_kind << 4) | 0x02, remaining)?;
     w.u16(packet_id);
     for i in 0..count {
-        if let Some((filter, qos)) = get(i) {
+        if let Some((filter, qos)) = list.get(i) {
             w.field(filter);
             if let Some(q) = qos {
                 w.byte(q as u8);
@@ -382,6 +410,29 @@ pub fn filters(
         }
     }
     Ok(size)
+}
+
+/// Serialize SUBSCRIBE with one or more filters into `buf`.
+pub fn encode_subscribe(
+    buf: &mut [u8],
+    packet_id: u16,
+    subs: &[Subscription<'_>],
+) -> Result<usize, Error> {
+    let mut w = Writer::new(buf);
+    filters(&mut w, kind::SUBSCRIBE, packet_id, Filters::Subscribe(subs))?;
+    w.finish()
+}
+
+/// Serialize UNSUBSCRIBE with one or more filters into `buf`.
+pub fn encode_unsubscribe(buf: &mut [u8], packet_id: u16, topics: &[&str]) -> Result<usize, Error> {
+    let mut w = Writer::new(buf);
+    filters(
+        &mut w,
+        kind::UNSUBSCRIBE,
+        packet_id,
+        Filters::Unsubscribe(topics),
+    )?;
+    w.finish()
 }
 
 /// Serialize CONNECT into `buf`; returns the packet length.
@@ -396,26 +447,6 @@ pub fn encode_publish(buf: &mut [u8], p: &Publish<'_>) -> Result<usize, Error> {
     let mut w = Writer::new(buf);
     publish_head(&mut w, p)?;
     w.put(p.payload);
-    w.finish()
-}
-
-/// Serialize SUBSCRIBE with one or more filters into `buf`.
-pub fn encode_subscribe(
-    buf: &mut [u8],
-    packet_id: u16,
-    subs: &[Subscription<'_>],
-) -> Result<usize, Error> {
-    let get = |i: usize| subs.get(i).map(|s| (s.filter.as_bytes(), Some(s.qos)));
-    let mut w = Writer::new(buf);
-    filters(&mut w, kind::SUBSCRIBE, packet_id, subs.len(), &get)?;
-    w.finish()
-}
-
-/// Serialize UNSUBSCRIBE with one or more filters into `buf`.
-pub fn encode_unsubscribe(buf: &mut [u8], packet_id: u16, topics: &[&str]) -> Result<usize, Error> {
-    let get = |i: usize| topics.get(i).map(|&f| (f.as_bytes(), None));
-    let mut w = Writer::new(buf);
-    filters(&mut w, kind::UNSUBSCRIBE, packet_id, topics.len(), &get)?;
     w.finish()
 }
 
