@@ -169,7 +169,7 @@ fn send_all<X: Context>(x: &mut X, mut data: Data<'_>) -> Result<(), Error> {
             Data::Ext(s) if !s.is_empty() => (x.send(s), s.len()),
             _ => break,
         };
-        let n = r.map_err(|e| Error::SendFailed(e.0))?;
+        let n = r.map_err(|_| Error::SendFailed)?;
         if n == 0 {
             let now = x.now_ms();
             match stalled_since {
@@ -182,7 +182,7 @@ fn send_all<X: Context>(x: &mut X, mut data: Data<'_>) -> Result<(), Error> {
             continue;
         }
         if n > left {
-            return Err(Error::SendFailed(0));
+            return Err(Error::SendFailed);
         }
         data = match data {
             Data::Buf(from, to) => Data::Buf(from + n, to),
@@ -288,9 +288,9 @@ pub fn receive<X: Context>(x: &mut X) -> Result<Received, Error> {
     } else {
         size.saturating_sub(have)
     };
-    let n = x.recv_at(have, room).map_err(|e| Error::RecvFailed(e.0))?;
+    let n = x.recv_at(have, room).map_err(|_| Error::RecvFailed)?;
     if n > room {
-        return Err(Error::RecvFailed(0));
+        return Err(Error::RecvFailed);
     }
     if n == 0 && have == 0 && left == 0 {
         return Ok(Received::Nothing);
@@ -459,18 +459,19 @@ fn handle<'b>(
         _ => None,
     };
     let mut fresh = false;
-    if let Some(r) = state::find(table, id) {
-        if r.state == expect {
+    if let Some(at) = state::position(table, id) {
+        let st = table.get(at).map_or(ps::NULL, |r| r.state);
+        if st == expect {
             fresh = true;
             // PUBREC moves the flow on to PUBCOMP (resent PUBREL on a
             // resumed session either way); the other acks complete it.
-            if k == AckKind::PubRec {
+            if k != AckKind::PubRec {
+                state::remove(table, at);
+            } else if let Some(r) = table.get_mut(at) {
                 r.state = ps::PUBCOMP_PENDING;
-            } else {
-                *r = Record::EMPTY;
             }
         }
-        if k == AckKind::PubRec && r.state == ps::PUBCOMP_PENDING {
+        if k == AckKind::PubRec && (fresh || st == ps::PUBCOMP_PENDING) {
             reply = Some(wire::ack_bytes(kind::PUBREL, id));
         }
     }
@@ -644,7 +645,7 @@ pub fn next_packet_id<X: Context>(x: &mut X) -> u16 {
         let v = x.vars();
         id = v.next_packet_id.max(1);
         v.next_packet_id = id.wrapping_add(1).max(1);
-        if state::find(x.outgoing(), id).is_none() {
+        if state::position(x.outgoing(), id).is_none() {
             break;
         }
     }
@@ -680,8 +681,9 @@ pub fn publish<X: Context>(x: &mut X, m: &Publish<'_>) -> Result<(), Error> {
     let r = send_packet(x, Outgoing::Publish(m));
     if matches!(r, Err(Error::BadParameter | Error::NoMemory)) && !m.dup {
         // Nothing was sent: the record must not stay.
-        if let Some(rec) = state::find(x.outgoing(), m.packet_id) {
-            *rec = Record::EMPTY;
+        let table = x.outgoing();
+        if let Some(at) = state::position(table, m.packet_id) {
+            state::remove(table, at);
         }
     }
     fail(x, r)
@@ -722,9 +724,10 @@ pub fn disconnect<X: Context>(x: &mut X) -> Result<(), Error> {
 /// Forget an outgoing publish (coreMQTT's `MQTT_CancelCallback`): its
 /// acknowledgement, if it comes, is reported as stale.
 pub fn cancel<X: Context>(x: &mut X, packet_id: u16) -> Result<(), Error> {
-    match state::find(x.outgoing(), packet_id) {
-        Some(r) if packet_id != 0 => {
-            *r = Record::EMPTY;
+    let table = x.outgoing();
+    match state::position(table, packet_id) {
+        Some(at) if packet_id != 0 => {
+            state::remove(table, at);
             Ok(())
         }
         _ => Err(Error::BadParameter),

@@ -17,20 +17,6 @@ pub enum Error {
     /// QoS 2 publishes awaiting PUBREL), or the network buffer cannot hold
     /// even a packet header. Nothing was sent.
     NoMemory,
-    /// The transport failed while sending; its (negative) code.
-    SendFailed(i32),
-    /// A send made no progress within the send timeout.
-    SendTimeout,
-    /// The transport failed while receiving, or the peer closed the
-    /// connection; the transport's (negative) code.
-    RecvFailed(i32),
-    /// A packet that had started arriving did not complete within the
-    /// packet time bound (`Timeouts::packet_ms`): the peer stalled.
-    Stalled,
-    /// The server sent something MQTT 3.1.1 does not allow.
-    BadResponse(Malformed),
-    /// The server refused the connection; the CONNACK return code (1..=5).
-    ServerRefused(u8),
     /// No CONNACK arrived within the CONNACK timeout.
     NoDataAvailable,
     /// The call is not valid in the current state: not connected, or a
@@ -38,10 +24,25 @@ pub enum Error {
     IllegalState,
     /// A publish with this packet id is already in flight.
     StateCollision,
-    /// The server did not answer a PINGREQ within the ping timeout.
-    KeepAliveTimeout,
     /// The bytes given to the decoder end before the packet does.
     NeedMoreBytes,
+    // -- the variants above leave the connection usable; those below end it
+    /// The transport failed while sending (the transport knows why).
+    SendFailed,
+    /// A send made no progress within the send timeout.
+    SendTimeout,
+    /// The transport failed while receiving, or the peer closed the
+    /// connection (the transport knows which).
+    RecvFailed,
+    /// A packet that had started arriving did not complete within the
+    /// packet time bound (`Timeouts::packet_ms`): the peer stalled.
+    Stalled,
+    /// The server sent something MQTT 3.1.1 does not allow.
+    BadResponse(Malformed),
+    /// The server refused the connection; the CONNACK return code (1..=5).
+    ServerRefused(u8),
+    /// The server did not answer a PINGREQ within the ping timeout.
+    KeepAliveTimeout,
     /// The server announced a packet longer than the largest one this
     /// client accepts (`Timeouts::max_packet`); refused without reading it.
     PacketTooLarge,
@@ -84,9 +85,9 @@ impl Error {
         match self {
             Error::BadParameter => "bad parameter",
             Error::NoMemory => "no free state record",
-            Error::SendFailed(_) => "send failed",
+            Error::SendFailed => "send failed",
             Error::SendTimeout => "send made no progress within the send timeout",
-            Error::RecvFailed(_) => "connection closed or receive failed",
+            Error::RecvFailed => "connection closed or receive failed",
             Error::Stalled => "peer stalled inside a packet",
             Error::BadResponse(m) => m.as_str(),
             Error::ServerRefused(_) => "server refused the connection",

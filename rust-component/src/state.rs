@@ -6,10 +6,11 @@
 //! C application reads the state the engine keeps. Rust users never see the
 //! C side of it: [`crate::client::Client`] holds a [`Vars`] of its own.
 //!
-//! Records are kept the way coreMQTT keeps them: a slot is free when its
-//! packet id is 0, new records go after the last used slot (so resends come
-//! out in the order of the original sends), and the table is compacted only
-//! when its last slot is taken.
+//! A slot is free when its packet id is 0, as in coreMQTT. The engine keeps
+//! the used records packed at the start of the table in the order they were
+//! added (so resends come out in the order of the original sends, MQTT-4.6.0-1):
+//! new records go after the last one, a removed record's followers move up,
+//! and a search stops at the first free slot.
 
 /// The integer type a C compiler gives an enum of small values on this
 /// target: one byte on bare-metal ARM EABI (short enums, as gcc and rustc
@@ -69,25 +70,25 @@ impl Default for Record {
     }
 }
 
-/// The record of `packet_id` (which must not be 0).
-pub(crate) fn find(table: &mut [Record], packet_id: u16) -> Option<&mut Record> {
-    table.iter_mut().find(|r| r.packet_id == packet_id)
+/// Where the record of `packet_id` (not 0) is.
+pub(crate) fn position(table: &[Record], packet_id: u16) -> Option<usize> {
+    table
+        .iter()
+        .take_while(|r| r.packet_id != 0)
+        .position(|r| r.packet_id == packet_id)
 }
 
-/// Close the gaps, keeping the records in order; returns how many are used.
-fn compact(table: &mut [Record]) -> usize {
-    let mut used = 0;
-    for i in 0..table.len() {
-        let r = table.get(i).copied().unwrap_or(Record::EMPTY);
-        if r.packet_id != 0 {
-            if let Some(slot) = table.get_mut(used) {
-                *slot = r;
-            }
-            used += 1;
+/// Remove the record at `at`; the ones after it move up.
+pub(crate) fn remove(table: &mut [Record], mut at: usize) {
+    loop {
+        let next = table.get(at + 1).copied().unwrap_or(Record::EMPTY);
+        let Some(r) = table.get_mut(at) else { break };
+        *r = next;
+        if next.packet_id == 0 {
+            break;
         }
+        at += 1;
     }
-    clear(table.get_mut(used..).unwrap_or_default());
-    used
 }
 
 /// Why a record could not be added.
@@ -97,7 +98,7 @@ pub(crate) enum AddError {
     Collision,
 }
 
-/// Add a record after the last used slot. `Collision` if the id is already
+/// Add a record after the last one. `Collision` if the id is already
 /// recorded, `Full` if no slot is free.
 pub(crate) fn add(
     table: &mut [Record],
@@ -106,16 +107,14 @@ pub(crate) fn add(
     state: CEnum,
 ) -> Result<(), AddError> {
     let mut end = 0;
-    for (i, r) in table.iter().enumerate() {
+    for r in table.iter() {
+        if r.packet_id == 0 {
+            break;
+        }
         if r.packet_id == packet_id {
             return Err(AddError::Collision);
         }
-        if r.packet_id != 0 {
-            end = i + 1;
-        }
-    }
-    if end == table.len() {
-        end = compact(table);
+        end += 1;
     }
     let r = table.get_mut(end).ok_or(AddError::Full)?;
     *r = Record {

@@ -80,10 +80,11 @@ pub trait Network {
     /// Close the session (close_notify, socket closed, state freed).
     fn disconnect(&mut self, connection: Self::Connection);
 
-    /// The transport's words for one of its (negative) error codes, e.g.
-    /// "connection closed by the peer (TLS close_notify)".
-    fn error_text(&self, _code: i32) -> &'static str {
-        "transport error"
+    /// Why the last receive or send on `connection` failed, in the
+    /// transport's words (e.g. "connection closed by the peer (TLS
+    /// close_notify)"), and its code.
+    fn last_error(&self, _connection: &Self::Connection) -> (&'static str, i32) {
+        ("transport error", 0)
     }
 }
 
@@ -399,9 +400,10 @@ where
         incoming,
         cfg.timeouts,
     ));
+    let result = result.map_err(|e| e.with_transport_text(network.last_error(&conn)));
     // The transport logs the close itself.
     network.disconnect(conn);
-    result.map_err(|e| e.with_transport_text(network))
+    result
 }
 
 #[cfg(test)]

@@ -1,7 +1,7 @@
 //! What the demo says: its errors and the wording of every log line.
 
 use super::status::*;
-use super::{DemoConfig, Network, LOG_LINE_LEN};
+use super::{DemoConfig, LOG_LINE_LEN};
 use crate::backoff::RetryInfo;
 use crate::client::Event;
 use crate::error::{connack_code_str, Error};
@@ -171,11 +171,12 @@ impl DemoError {
         }
     }
 
-    /// A transport failure reported by the engine, in the transport's words.
-    pub(crate) fn with_transport_text<N: Network>(self, network: &N) -> Self {
+    /// A transport failure reported by the engine, in the transport's words
+    /// (`last`: [`Network::last_error`]).
+    pub(crate) fn with_transport_text(self, last: (&'static str, i32)) -> Self {
         match self {
-            DemoError::Mqtt(step, Error::RecvFailed(code) | Error::SendFailed(code)) => {
-                DemoError::Transport(step, code, network.error_text(code))
+            DemoError::Mqtt(step, Error::RecvFailed | Error::SendFailed) => {
+                DemoError::Transport(step, last.1, last.0)
             }
             e => e,
         }

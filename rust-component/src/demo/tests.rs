@@ -259,12 +259,8 @@ impl Network for Net {
     fn disconnect(&mut self, _c: Broker) {
         self.0.closed.set(self.0.closed.get() + 1);
     }
-    fn error_text(&self, code: i32) -> &'static str {
-        if code == -0x7880 {
-            "connection closed by the peer (TLS close_notify)"
-        } else {
-            "transport error"
-        }
+    fn last_error(&self, _c: &Broker) -> (&'static str, i32) {
+        ("connection closed by the peer (TLS close_notify)", -0x7880)
     }
 }
 

@@ -260,6 +260,8 @@ impl<'a> TlsNetwork<'a> {
 /// An open TLS session; its slot returns to the network on disconnect.
 pub struct TlsConnection<'a> {
     slot: &'a mut TlsSlot,
+    /// The code of the last failed receive or send, for the log.
+    last_error: i32,
 }
 
 impl<'a> Network for TlsNetwork<'a> {
@@ -274,7 +276,10 @@ impl<'a> Network for TlsNetwork<'a> {
         // A second connection while one is open is a caller bug.
         let slot = self.slot.take().ok_or(ConnectError::InvalidParameter)?;
         match connect_in(slot, host, port, alpn) {
-            Ok(()) => Ok(TlsConnection { slot }),
+            Ok(()) => Ok(TlsConnection {
+                slot,
+                last_error: 0,
+            }),
             Err(e) => {
                 self.slot = Some(slot);
                 Err(e)
@@ -289,8 +294,9 @@ impl<'a> Network for TlsNetwork<'a> {
         self.slot = Some(connection.slot);
     }
 
-    fn error_text(&self, code: i32) -> &'static str {
-        transport_error_text(code)
+    fn last_error(&self, connection: &TlsConnection<'a>) -> (&'static str, i32) {
+        let code = connection.last_error;
+        (transport_error_text(code), code)
     }
 }
 
@@ -366,11 +372,15 @@ fn transport_error_text(code: i32) -> &'static str {
     }
 }
 
-/// recv/send result: a count, 0 = try again, negative = error.
-fn io_result(n: i32, max: usize) -> Result<usize, TransportError> {
+/// recv/send result: a count, 0 = try again, negative = error (kept in
+/// `last_error`).
+fn io_result(n: i32, max: usize, last_error: &mut i32) -> Result<usize, TransportError> {
     match usize::try_from(n) {
         Ok(n) if n <= max => Ok(n),
-        _ => Err(TransportError(n)),
+        _ => {
+            *last_error = n;
+            Err(TransportError(n))
+        }
     }
 }
 
@@ -381,7 +391,7 @@ impl Transport for TlsConnection<'_> {
         let n = unsafe {
             sys::TLS_FreeRTOS_recv(&mut self.slot.context, buf.as_mut_ptr().cast(), buf.len())
         };
-        io_result(n, buf.len())
+        io_result(n, buf.len(), &mut self.last_error)
     }
 
     fn send(&mut self, buf: &[u8]) -> Result<usize, TransportError> {
@@ -390,6 +400,6 @@ impl Transport for TlsConnection<'_> {
         let n = unsafe {
             sys::TLS_FreeRTOS_send(&mut self.slot.context, buf.as_ptr().cast(), buf.len())
         };
-        io_result(n, buf.len())
+        io_result(n, buf.len(), &mut self.last_error)
     }
 }
