@@ -564,18 +564,6 @@ pub fn connect<X: Context>(
     v.waiting_for_ping_resp = 0;
     v.index = 0;
     v.discard_remaining = 0;
-    let r = connect_inner(x, c, connack_timeout_ms);
-    if r.is_err() {
-        x.vars().connect_status = 0;
-    }
-    r
-}
-
-fn connect_inner<X: Context>(
-    x: &mut X,
-    c: &Connect<'_>,
-    connack_timeout_ms: u32,
-) -> Result<bool, Error> {
     send_packet(x, Outgoing::Connect(c))?;
     let start = x.now_ms();
     let mut attempts = 0u32;
@@ -612,29 +600,31 @@ fn connect_inner<X: Context>(
     if session_present && c.clean_session {
         return Err(Error::BadResponse(Malformed::SessionPresent));
     }
-    let v = x.vars();
-    v.connect_status = 1;
-    v.keep_alive_s = c.keep_alive_s;
     let Split {
         outgoing, incoming, ..
     } = x.split();
     if !session_present {
         state::clear(outgoing);
         state::clear(incoming);
-        return Ok(false);
     }
-    // PUBREL again for every QoS 2 publish whose PUBREC arrived (its
-    // PUBCOMP may never have).
+    // A resumed session: PUBREL again for every QoS 2 publish whose PUBREC
+    // arrived (its PUBCOMP may never have).
     for i in 0..outgoing.len() {
-        let Some(&r) = x.outgoing().get(i) else { break };
-        if r.packet_id != 0 && matches!(r.state, ps::PUBREL_SEND | ps::PUBCOMP_PENDING) {
+        let r = x.outgoing().get(i).copied().unwrap_or(Record::EMPTY);
+        if r.packet_id == 0 {
+            break;
+        }
+        if matches!(r.state, ps::PUBREL_SEND | ps::PUBCOMP_PENDING) {
             send_small(x, &wire::ack_bytes(kind::PUBREL, r.packet_id))?;
             if let Some(r) = x.outgoing().get_mut(i) {
                 r.state = ps::PUBCOMP_PENDING;
             }
         }
     }
-    Ok(true)
+    let v = x.vars();
+    v.connect_status = 1;
+    v.keep_alive_s = c.keep_alive_s;
+    Ok(session_present)
 }
 
 /// A packet id that is not 0 and not in flight: coreMQTT's
