@@ -627,18 +627,13 @@ pub fn connect<X: Context>(
     Ok(session_present)
 }
 
-/// A packet id that is not 0 and not in flight: coreMQTT's
-/// `MQTT_GetPacketId`, skipping ids still recorded.
+/// The next packet id (coreMQTT's `MQTT_GetPacketId`): 1, 2, ... 65535, 1,
+/// never 0. An id still in flight comes round only after 65,535 others; a
+/// publish with it is refused (`StateCollision`), not sent.
 pub fn next_packet_id<X: Context>(x: &mut X) -> u16 {
-    let mut id = 0;
-    for _ in 0..=x.outgoing().len() {
-        let v = x.vars();
-        id = v.next_packet_id.max(1);
-        v.next_packet_id = id.wrapping_add(1).max(1);
-        if state::position(x.outgoing(), id).is_none() {
-            break;
-        }
-    }
+    let v = x.vars();
+    let id = v.next_packet_id.max(1);
+    v.next_packet_id = id.wrapping_add(1).max(1);
     id
 }
 
@@ -899,13 +894,18 @@ impl<'a, T: Transport, C: Clock> Client<'a, T, C> {
     /// never one in flight) and returned (0 for QoS 0). See [`publish`].
     pub fn publish(&mut self, m: &Publish<'_>) -> Result<u16, Error> {
         let mut m = *m;
-        m.dup = false;
         m.packet_id = 0;
-        if m.qos != QoS::AtMostOnce {
-            m.packet_id = next_packet_id(self);
+        loop {
+            if m.qos != QoS::AtMostOnce {
+                m.packet_id = next_packet_id(self);
+            }
+            // Ids come round only every 65,535 publishes; one still in
+            // flight then is skipped (the table bounds how many).
+            match publish(self, &m) {
+                Err(Error::StateCollision) => continue,
+                r => return r.map(|()| m.packet_id),
+            }
         }
-        publish(self, &m)?;
-        Ok(m.packet_id)
     }
 
     /// Packet ids of our publishes awaiting PUBACK or PUBREC, e.g. after a
@@ -977,10 +977,7 @@ impl<'a, T: Transport, C: Clock> Client<'a, T, C> {
     /// any error but `NoMemory` and `IllegalState` the session is
     /// disconnected.
     pub fn poll(&mut self, on_event: &mut dyn FnMut(Event<'_>) -> bool) -> Result<bool, Error> {
-        match poll_once(self, true, on_event)? {
-            Polled::Event(stop) => Ok(stop),
-            Polled::Idle | Polled::Partial => Ok(false),
-        }
+        Ok(poll_once(self, true, on_event)? == Polled::Event(true))
     }
 
     /// Run [`Client::poll`] until `on_event` returns true (returns `Ok(true)`)
@@ -994,7 +991,7 @@ impl<'a, T: Transport, C: Clock> Client<'a, T, C> {
     ) -> Result<bool, Error> {
         let start = self.clock.now_ms();
         loop {
-            if self.poll(on_event)? {
+            if poll_once(self, true, on_event)? == Polled::Event(true) {
                 return Ok(true);
             }
             if elapsed(self.clock.now_ms(), start) >= timeout_ms {
