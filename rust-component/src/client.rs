@@ -378,8 +378,9 @@ pub fn consume<X: Context>(x: &mut X, f: Frame) {
     }
 }
 
-/// The acknowledgement owed for a handled packet, sent by [`finish`].
-pub type Reply = Option<[u8; 4]>;
+/// The acknowledgement owed for a handled packet (its type and the packet
+/// id), sent by [`finish`].
+pub type Reply = Option<(u8, u16)>;
 
 /// Apply a received packet to the session state and say what to report
 /// (`None` for a QoS 2 publish repeated before its PUBREL: delivered
@@ -406,9 +407,9 @@ fn handle<'b>(
             let id = p.packet_id;
             let reply = match p.qos {
                 QoS::AtMostOnce => None,
-                QoS::AtLeastOnce => Some(wire::ack_bytes(kind::PUBACK, id)),
+                QoS::AtLeastOnce => Some((kind::PUBACK, id)),
                 QoS::ExactlyOnce => {
-                    let reply = Some(wire::ack_bytes(kind::PUBREC, id));
+                    let reply = Some((kind::PUBREC, id));
                     match state::add(incoming, id, 2, ps::PUBREL_PENDING) {
                         Ok(()) => {}
                         Err(state::AddError::Collision) => return Ok((None, reply)),
@@ -455,7 +456,7 @@ fn handle<'b>(
     // PUBREL is answered with PUBCOMP even for an id we no longer know (our
     // PUBCOMP was lost); a repeated PUBREC gets its PUBREL again.
     let mut reply = match k {
-        AckKind::PubRel => Some(wire::ack_bytes(kind::PUBCOMP, id)),
+        AckKind::PubRel => Some((kind::PUBCOMP, id)),
         _ => None,
     };
     let mut fresh = false;
@@ -472,7 +473,7 @@ fn handle<'b>(
             }
         }
         if k == AckKind::PubRec && (fresh || st == ps::PUBCOMP_PENDING) {
-            reply = Some(wire::ack_bytes(kind::PUBREL, id));
+            reply = Some((kind::PUBREL, id));
         }
     }
     let ev = if fresh {
@@ -493,10 +494,10 @@ fn handle<'b>(
 /// acknowledgement owed.
 pub fn finish<X: Context>(x: &mut X, f: Frame, reply: Reply) -> Result<(), Error> {
     consume(x, f);
-    let Some(bytes) = reply else {
+    let Some((k, id)) = reply else {
         return Ok(());
     };
-    send_small(x, &bytes)
+    send_small(x, &wire::ack_bytes(k, id))
 }
 
 /// Send PINGREQ when nothing was sent for the keep-alive interval;
@@ -943,16 +944,19 @@ impl<'a, T: Transport, C: Clock> Client<'a, T, C> {
     /// Subscribe to one or more filters; returns the packet id. The SUBACK
     /// arrives as [`Event::SubAck`].
     pub fn subscribe(&mut self, subs: &[Subscription<'_>]) -> Result<u16, Error> {
-        let id = next_packet_id(self);
-        subscribe_with(self, kind::SUBSCRIBE, id, Filters::Subscribe(subs))?;
-        Ok(id)
+        self.filters(kind::SUBSCRIBE, Filters::Subscribe(subs))
     }
 
     /// Unsubscribe from one or more filters; returns the packet id. The
     /// UNSUBACK arrives as [`Event::Ack`] with [`AckKind::UnsubAck`].
     pub fn unsubscribe(&mut self, filters: &[&str]) -> Result<u16, Error> {
+        self.filters(kind::UNSUBSCRIBE, Filters::Unsubscribe(filters))
+    }
+
+    #[inline(never)]
+    fn filters(&mut self, packet_kind: u8, list: Filters<'_>) -> Result<u16, Error> {
         let id = next_packet_id(self);
-        subscribe_with(self, kind::UNSUBSCRIBE, id, Filters::Unsubscribe(filters))?;
+        subscribe_with(self, packet_kind, id, list)?;
         Ok(id)
     }
 

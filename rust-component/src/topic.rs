@@ -51,30 +51,32 @@ fn plain_ascii_prefix(b: &[u8]) -> usize {
 /// above U+10FFFF). A few dozen instructions instead of `core::str`'s
 /// table-driven validator, which costs 800 bytes on Cortex-M.
 pub fn is_utf8(b: &[u8]) -> bool {
-    // Continuation bytes still expected, the code point so far, and the
-    // smallest code point its length may encode.
-    let (mut need, mut cp, mut min) = (0u32, 0u32, 0u32);
-    for &c in b {
-        if need > 0 {
-            if c & 0xc0 != 0x80 {
-                return false;
-            }
-            cp = (cp << 6) | (c & 0x3f) as u32;
-            need -= 1;
-            if need == 0 && (cp < min || (0xd800..=0xdfff).contains(&cp) || cp > 0x10_ffff) {
-                return false;
-            }
-            continue;
-        }
-        (need, cp, min) = match c {
+    // Unicode table 3-7: the lead byte gives the length and the range of the
+    // second byte (which rules out overlong forms, surrogates and code
+    // points above U+10FFFF); further bytes are 0x80..=0xbf.
+    let mut it = b.iter();
+    while let Some(&c) = it.next() {
+        let (more, lo, hi) = match c {
             0..=0x7f => continue,
-            0xc2..=0xdf => (1, (c & 0x1f) as u32, 0x80),
-            0xe0..=0xef => (2, (c & 0x0f) as u32, 0x800),
-            0xf0..=0xf4 => (3, (c & 0x07) as u32, 0x1_0000),
+            0xc2..=0xdf => (0, 0x80, 0xbf),
+            0xe0 => (1, 0xa0, 0xbf),
+            0xed => (1, 0x80, 0x9f),
+            0xe1..=0xef => (1, 0x80, 0xbf),
+            0xf0 => (2, 0x90, 0xbf),
+            0xf4 => (2, 0x80, 0x8f),
+            0xf1..=0xf3 => (2, 0x80, 0xbf),
             _ => return false,
         };
+        if !it.next().is_some_and(|&d| (lo..=hi).contains(&d)) {
+            return false;
+        }
+        for _ in 0..more {
+            if !it.next().is_some_and(|&d| d & 0xc0 == 0x80) {
+                return false;
+            }
+        }
     }
-    need == 0
+    true
 }
 
 /// A topic filter: non-empty, well-formed UTF-8, no NUL; `+` fills a whole

@@ -311,8 +311,10 @@ pub fn connect(w: &mut Writer<'_>, c: &Connect<'_>) -> Result<usize, Error> {
         remaining += field_len(p)?;
     }
     let size = w.header(kind::CONNECT << 4, remaining)?;
-    let ka = c.keep_alive_s.to_be_bytes();
-    w.put(&[0, 4, b'M', b'Q', b'T', b'T', 4, flags, ka[0], ka[1]]);
+    // Protocol name "MQTT", level 4 (3.1.1).
+    w.put(b"\x00\x04MQTT\x04");
+    w.byte(flags);
+    w.u16(c.keep_alive_s);
     w.field(c.client_id.as_bytes());
     if let Some(will) = &c.will {
         w.field(will.topic.as_bytes());
