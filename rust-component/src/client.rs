@@ -385,6 +385,7 @@ pub type Reply = Option<(u8, u16)>;
 /// Apply a received packet to the session state and say what to report
 /// (`None` for a QoS 2 publish repeated before its PUBREL: delivered
 /// already) and what to answer. The event borrows the network buffer.
+#[inline(always)]
 pub fn dispatch<X: Context>(x: &mut X, f: Frame) -> Result<(Option<Event<'_>>, Reply), Error> {
     let Split {
         vars,
@@ -492,6 +493,7 @@ fn handle<'b>(
 
 /// After the event of `f` was handled: consume the packet and send the
 /// acknowledgement owed.
+#[inline(always)]
 pub fn finish<X: Context>(x: &mut X, f: Frame, reply: Reply) -> Result<(), Error> {
     consume(x, f);
     let Some((k, id)) = reply else {
@@ -502,6 +504,7 @@ pub fn finish<X: Context>(x: &mut X, f: Frame, reply: Reply) -> Result<(), Error
 
 /// Send PINGREQ when nothing was sent for the keep-alive interval;
 /// `KeepAliveTimeout` when a PINGRESP is overdue.
+#[inline(always)]
 pub fn keep_alive<X: Context>(x: &mut X) -> Result<(), Error> {
     let v = x.vars();
     let (interval, waiting, ping_sent, last_tx) = (
@@ -526,6 +529,7 @@ pub fn keep_alive<X: Context>(x: &mut X) -> Result<(), Error> {
     Ok(())
 }
 
+#[inline(always)]
 fn send_ping<X: Context>(x: &mut X) -> Result<(), Error> {
     send_small(x, &wire::PINGREQ)?;
     let v = x.vars();
@@ -751,6 +755,7 @@ pub enum Polled {
 /// packet handled (its event handed to `on_event`, its acknowledgement
 /// sent), then keep-alive if `keep_alive` is set. A fatal error marks the
 /// session disconnected.
+#[inline(always)]
 pub fn poll_once<X: Context>(
     x: &mut X,
     keep_alive: bool,
@@ -760,6 +765,7 @@ pub fn poll_once<X: Context>(
     fail(x, r)
 }
 
+#[inline(always)]
 fn poll_inner<X: Context>(
     x: &mut X,
     keep_alive: bool,

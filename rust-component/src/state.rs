@@ -126,6 +126,7 @@ pub(crate) fn add(
 }
 
 /// Free every slot.
+#[inline(always)]
 pub(crate) fn clear(table: &mut [Record]) {
     for r in table.iter_mut() {
         *r = Record::EMPTY;

@@ -67,11 +67,11 @@ pub fn is_utf8(b: &[u8]) -> bool {
             0xf1..=0xf3 => (2, 0x80, 0xbf),
             _ => return false,
         };
-        if !it.next().is_some_and(|&d| (lo..=hi).contains(&d)) {
+        if it.next().is_none_or(|d| !(lo..=hi).contains(d)) {
             return false;
         }
         for _ in 0..more {
-            if !it.next().is_some_and(|&d| d & 0xc0 == 0x80) {
+            if it.next().is_none_or(|&d| d & 0xc0 != 0x80) {
                 return false;
             }
         }

@@ -232,6 +232,7 @@ impl<'b> Writer<'b> {
 
     /// The fixed header: first byte and remaining length. Returns the size
     /// of the whole packet.
+    #[inline(always)]
     fn header(&mut self, first: u8, remaining: usize) -> Result<usize, Error> {
         if remaining > MAX_REMAINING_LENGTH {
             return Err(Error::BadParameter);
@@ -532,6 +533,7 @@ fn read_u16(b: &[u8], at: usize) -> Option<u16> {
 }
 
 /// Body of a packet that is exactly a non-zero packet id.
+#[inline(always)]
 fn id_only(body: &[u8]) -> Result<u16, Error> {
     if body.len() != 2 {
         return Err(bad(Malformed::Length));
@@ -578,6 +580,7 @@ pub fn decode_body(first: u8, body: &[u8]) -> Result<Packet<'_>, Error> {
     })
 }
 
+#[inline(always)]
 fn decode_connack(body: &[u8]) -> Result<Packet<'_>, Error> {
     let &[ack_flags, code] = body else {
         return Err(bad(Malformed::Length));

@@ -215,7 +215,7 @@ fn main() -> ExitCode {
     }
     let cases = scripts::cases();
     if let Some(name) = &only {
-        if !cases.iter().any(|c| &c.name == name) {
+        if !cases.iter().any(|c| c.name == name) {
             eprintln!("mqtt-bench: no case {name}");
             return ExitCode::from(2);
         }
