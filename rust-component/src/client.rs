@@ -573,7 +573,13 @@ pub fn connect<X: Context>(
     let start = x.now_ms();
     let mut attempts = 0u32;
     let frame = loop {
-        match receive(x)? {
+        // A CONNACK that stalls half-way has not arrived: the CONNACK
+        // timeout is the bound that matters here.
+        let got = receive(x);
+        if got == Err(Error::Stalled) {
+            return Err(Error::NoDataAvailable);
+        }
+        match got? {
             Received::Frame(f) => break f,
             Received::Discarded(_) => return Err(Error::BadResponse(Malformed::UnexpectedType)),
             _ => {}

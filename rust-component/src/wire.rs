@@ -174,16 +174,18 @@ pub enum Packet<'a> {
 /// `overflow` instead of writing, and [`Writer::finish`] returns `NoMemory`:
 /// a packet is never truncated.
 pub struct Writer<'b> {
-    buf: &'b mut [u8],
-    pos: usize,
+    /// The part of the buffer not written yet.
+    rest: &'b mut [u8],
+    /// The buffer's length.
+    len: usize,
     overflow: bool,
 }
 
 impl<'b> Writer<'b> {
     pub fn new(buf: &'b mut [u8]) -> Self {
         Writer {
-            buf,
-            pos: 0,
+            len: buf.len(),
+            rest: buf,
             overflow: false,
         }
     }
@@ -193,25 +195,26 @@ impl<'b> Writer<'b> {
         if self.overflow {
             return Err(Error::NoMemory);
         }
-        Ok(self.pos)
+        Ok(self.len - self.rest.len())
     }
 
     pub fn put(&mut self, data: &[u8]) {
-        let end = self.pos + data.len();
-        match self.buf.get_mut(self.pos..end) {
-            Some(dst) => {
+        let rest = core::mem::take(&mut self.rest);
+        match rest.split_at_mut_checked(data.len()) {
+            Some((dst, rest)) => {
                 copy(dst, data);
-                self.pos = end;
+                self.rest = rest;
             }
             None => self.overflow = true,
         }
     }
 
     pub fn byte(&mut self, b: u8) {
-        match self.buf.get_mut(self.pos) {
-            Some(d) => {
+        let rest = core::mem::take(&mut self.rest);
+        match rest.split_first_mut() {
+            Some((d, rest)) => {
                 *d = b;
-                self.pos += 1;
+                self.rest = rest;
             }
             None => self.overflow = true,
         }

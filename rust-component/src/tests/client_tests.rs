@@ -720,6 +720,19 @@ fn a_slow_connack_fails_at_the_connack_deadline() {
     assert!(!c.is_connected());
     // The deadline is overall: at most one receive wait (800 ms) late.
     assert!(clock.get() <= 1800, "gave up at {} ms", clock.get());
+    drop(c);
+    // With a packet bound shorter than the CONNACK timeout, a CONNACK that
+    // stalls half-way is still reported as not arrived.
+    let (clock, mut t, mut s) = parts(0, 256);
+    t.chunk = 1;
+    t.gaps = 1;
+    t.gap_ms = 400;
+    t.push(&srv::connack(false, 0)[..3]);
+    let mut c = s.client(&mut t, &clock);
+    assert_eq!(
+        c.connect(&Connect::new("dev", 60), 1000),
+        Err(Error::NoDataAvailable)
+    );
 }
 
 #[test]

@@ -80,6 +80,30 @@ proptest! {
     }
 
     #[test]
+    fn utf8_check_agrees_with_core(bytes in prop::collection::vec(any::<u8>(), 0..24),
+                                   text in "\\PC{0,12}") {
+        prop_assert_eq!(crate::topic::is_utf8(&bytes), core::str::from_utf8(&bytes).is_ok());
+        prop_assert!(crate::topic::is_utf8(text.as_bytes()));
+    }
+
+    #[test]
+    fn topic_checks_agree_with_a_plain_definition(t in prop::collection::vec(
+        prop::sample::select(vec![b'a', b'/', b'+', b'#', 0, 0xc3, 0xa9, 0x80, b'Z']), 0..20)) {
+        // Names: non-empty, UTF-8, no wildcard, no NUL. Filters: non-empty,
+        // UTF-8, no NUL, each wildcard a whole level, '#' only last.
+        let utf8 = core::str::from_utf8(&t).is_ok();
+        let name = !t.is_empty() && utf8 && !t.iter().any(|b| matches!(b, b'+' | b'#' | 0));
+        prop_assert_eq!(crate::topic::validate_name(&t).is_ok(), name);
+        let levels: Vec<&[u8]> = t.split(|&b| b == b'/').collect();
+        let filter = !t.is_empty() && utf8 && !t.contains(&0)
+            && levels.iter().enumerate().all(|(i, l)| {
+                let wild = l.iter().any(|b| matches!(b, b'+' | b'#'));
+                !wild || *l == b"+" || (*l == b"#" && i == levels.len() - 1)
+            });
+        prop_assert_eq!(crate::topic::validate_filter(&t).is_ok(), filter, "{:?}", t);
+    }
+
+    #[test]
     fn decoder_never_panics(bytes in prop::collection::vec(any::<u8>(), 0..64)) {
         let _ = decode(&bytes);
         if let Some((&first, body)) = bytes.split_first() {
