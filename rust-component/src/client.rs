@@ -272,6 +272,10 @@ pub enum Received {
 /// a transport call; otherwise one `recv` into the free part of the buffer.
 /// Enforces the packet time bound and the size limit. (Errors do not mark
 /// the session disconnected: see [`fail`].)
+// Inlining policy: firmware builds (no OS) keep the receive path as calls,
+// for size; hosted builds (and the CPU benchmark) inline it into its callers,
+// as a C compiler inlines the static helpers of coreMQTT's process loop.
+#[cfg_attr(not(target_os = "none"), inline(always))]
 pub fn receive<X: Context>(x: &mut X) -> Result<Received, Error> {
     let v = x.vars();
     // While discarding an oversize packet, `index` is 0 and what is left of
@@ -397,6 +401,7 @@ pub fn dispatch<X: Context>(x: &mut X, f: Frame) -> Result<(Option<Event<'_>>, R
     handle(vars, outgoing, incoming, wire::decode_body(f.first, body)?)
 }
 
+#[cfg_attr(not(target_os = "none"), inline(always))]
 fn handle<'b>(
     vars: &mut Vars,
     outgoing: &mut [Record],

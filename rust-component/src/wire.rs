@@ -550,6 +550,7 @@ fn id_only(body: &[u8]) -> Result<u16, Error> {
 
 /// Validate and decode the body of a packet whose first byte is `first`.
 /// `body` must be exactly the remaining-length bytes.
+#[cfg_attr(not(target_os = "none"), inline(always))]
 pub fn decode_body(first: u8, body: &[u8]) -> Result<Packet<'_>, Error> {
     check_first_byte(first)?;
     let ptype = first >> 4;
