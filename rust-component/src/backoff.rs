@@ -60,6 +60,20 @@ pub enum Next {
     RandomFailed,
 }
 
+/// One step of full jitter with backoffAlgorithm's arithmetic: the delay
+/// `random % (ceiling + 1)`, and the ceiling for the step after it (doubled
+/// while that stays under the cap, else the cap). [`Backoff::next_delay`]
+/// and the C API's `BackoffAlgorithm_GetNextBackoff` both step with this.
+#[inline(always)]
+pub const fn full_jitter(ceiling: u32, cap: u32, random: u32) -> (u32, u32) {
+    let delay = match ceiling.checked_add(1) {
+        Some(m) => random % m,
+        None => random,
+    };
+    let next = if ceiling < cap / 2 { ceiling * 2 } else { cap };
+    (delay, next)
+}
+
 /// Backoff state for one operation.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct Backoff {
@@ -140,15 +154,8 @@ impl Backoff {
         if self.max_retries != RETRY_FOREVER && self.retries >= self.max_retries {
             return None;
         }
-        let delay = match self.ceiling_ms.checked_add(1) {
-            Some(m) => random % m,
-            None => random,
-        };
-        self.ceiling_ms = if self.ceiling_ms < self.cap_ms / 2 {
-            self.ceiling_ms * 2
-        } else {
-            self.cap_ms
-        };
+        let (delay, ceiling) = full_jitter(self.ceiling_ms, self.cap_ms, random);
+        self.ceiling_ms = ceiling;
         self.retries = self.retries.saturating_add(1);
         Some(delay)
     }

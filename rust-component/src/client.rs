@@ -711,9 +711,19 @@ pub fn ping<X: Context>(x: &mut X) -> Result<(), Error> {
 }
 
 /// Send DISCONNECT. The session is disconnected afterwards either way; the
-/// caller closes the transport.
+/// caller closes the transport. `IllegalState` when not connected: nothing
+/// may precede CONNECT.
 pub fn disconnect<X: Context>(x: &mut X) -> Result<(), Error> {
     require_connected(x)?;
+    say_goodbye(x)
+}
+
+/// Send DISCONNECT whatever the state (the C API's `MQTT_Disconnect`, as
+/// coreMQTT: after an error the application may still end the session
+/// cleanly, so the broker drops the will) and mark the session
+/// disconnected.
+#[inline(always)]
+pub fn say_goodbye<X: Context>(x: &mut X) -> Result<(), Error> {
     let r = send_small(x, &wire::DISCONNECT);
     let v = x.vars();
     v.connect_status = 0;

@@ -14,6 +14,9 @@
 //!   small platform traits (TLS network, clock, delay, random, log, stats).
 //! * `ffi` (feature `freertos`): those traits over FreeRTOS and the C side,
 //!   and the C entry points `mqtt_demo_run` / `mqtt_demo_task_create`.
+//! * [`coremqtt`] (feature `coremqtt`): coreMQTT v2.3's and
+//!   backoffAlgorithm's C APIs over [`client`] and [`backoff`], for C
+//!   firmware; beside `ffi`, depending on no OS.
 //!
 //! The engine uses no `unsafe` and no `core::fmt`; logging belongs to the
 //! layers above it.
@@ -38,6 +41,12 @@ pub mod probe;
 /// `MQTT_DEMO_ERR_NO_PLATFORM`; under test also the committed C header check.
 #[allow(unsafe_code)]
 pub mod ffi;
+
+/// The coreMQTT v2.3 and backoffAlgorithm C APIs over the engine (feature
+/// `coremqtt`; always under test).
+#[cfg(any(feature = "coremqtt", test))]
+#[allow(unsafe_code)]
+pub mod coremqtt;
 
 pub use backoff::{retry, Backoff, Delay, Random, RetryError, RetryInfo};
 pub use client::{Client, Event, Timeouts};

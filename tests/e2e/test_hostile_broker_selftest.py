@@ -239,5 +239,9 @@ def test_fixed_port_can_be_rebound_at_once(pki: Path) -> None:
 
 def test_every_case_has_an_expectation() -> None:
     for case in CASES.values():
-        if case.name not in ("good", "handshake_close"):
-            assert case.error and case.step and case.trigger, case
+        if case.name in ("good", "handshake_close"):
+            continue
+        assert case.error and case.trigger, case
+        # Every case fails a step, except the oversize PUBLISH: the engine
+        # discards it, logs that, and the iteration goes on.
+        assert case.step or case.name == "publish_too_large", case
