@@ -55,7 +55,8 @@
 //! other macros (bindgen evaluates those, not casts); strings may be
 //! concatenations of literals.
 
-#[cfg(feature = "freertos")]
+#[cfg(any(feature = "freertos", feature = "coremqtt"))]
+#[cfg_attr(not(feature = "freertos"), allow(dead_code))]
 #[path = "build/cview.rs"]
 mod cview;
 
@@ -65,6 +66,253 @@ fn main() {
     println!("cargo::rustc-check-cfg=cfg(demo_transport_cipher_suite)");
     #[cfg(feature = "freertos")]
     freertos::generate();
+    #[cfg(feature = "coremqtt")]
+    coremqtt::generate();
+}
+
+/// With `coremqtt`: `$OUT_DIR/coremqtt_layout.rs`, the firmware C
+/// compiler's layout of every type of the coreMQTT and backoffAlgorithm C
+/// APIs (`include/*.h`) as items that fail to compile when the Rust mirror
+/// in `src/coremqtt/types.rs` differs (size, alignment, each field's
+/// offset). Enums are checked against `CEnum` (one byte with
+/// arm-none-eabi's short enums, four elsewhere).
+#[cfg(feature = "coremqtt")]
+mod coremqtt {
+    use std::env;
+    use std::fmt::Write as _;
+    use std::fs;
+    use std::path::PathBuf;
+
+    use crate::cview::{CCompiler, TypeQuery};
+
+    /// C type, Rust type (in `crate::coremqtt::types`), and each C field
+    /// with its Rust path.
+    type Mirror = (
+        &'static str,
+        &'static str,
+        &'static [(&'static str, &'static str)],
+    );
+
+    const MIRRORS: &[Mirror] = &[
+        (
+            "MQTTContext_t",
+            "MqttContext",
+            &[
+                ("outgoingPublishRecords", "outgoing"),
+                ("incomingPublishRecords", "incoming"),
+                ("outgoingPublishRecordMaxCount", "outgoing_max"),
+                ("incomingPublishRecordMaxCount", "incoming_max"),
+                ("transportInterface", "transport"),
+                ("networkBuffer", "network_buffer"),
+                ("nextPacketId", "vars.next_packet_id"),
+                ("connectStatus", "vars.connect_status"),
+                ("getTime", "vars.c_get_time"),
+                ("appCallback", "vars.c_app_callback"),
+                ("lastPacketTxTime", "vars.last_tx_ms"),
+                ("lastPacketRxTime", "vars.last_rx_ms"),
+                ("controlPacketSent", "vars.control_packet_sent"),
+                ("index", "vars.index"),
+                ("keepAliveIntervalSec", "vars.keep_alive_s"),
+                ("pingReqSendTimeMs", "vars.ping_sent_ms"),
+                ("waitingForPingResp", "vars.waiting_for_ping_resp"),
+                ("packetStartTimeMs", "vars.packet_start_ms"),
+                ("discardRemaining", "vars.discard_remaining"),
+                ("inCallback", "vars.in_callback"),
+            ],
+        ),
+        (
+            "MQTTPubAckInfo_t",
+            "Record",
+            &[
+                ("packetId", "packet_id"),
+                ("qos", "qos"),
+                ("publishState", "state"),
+            ],
+        ),
+        (
+            "TransportInterface_t",
+            "TransportInterface",
+            &[
+                ("recv", "recv"),
+                ("send", "send"),
+                ("writev", "writev"),
+                ("pNetworkContext", "network_context"),
+            ],
+        ),
+        (
+            "TransportOutVector_t",
+            "OutVector",
+            &[("iov_base", "base"), ("iov_len", "len")],
+        ),
+        (
+            "MQTTFixedBuffer_t",
+            "FixedBuffer",
+            &[("pBuffer", "buffer"), ("size", "size")],
+        ),
+        (
+            "MQTTConnectInfo_t",
+            "ConnectInfo",
+            &[
+                ("cleanSession", "clean_session"),
+                ("keepAliveSeconds", "keep_alive_s"),
+                ("pClientIdentifier", "client_id"),
+                ("clientIdentifierLength", "client_id_len"),
+                ("pUserName", "user_name"),
+                ("userNameLength", "user_name_len"),
+                ("pPassword", "password"),
+                ("passwordLength", "password_len"),
+            ],
+        ),
+        (
+            "MQTTSubscribeInfo_t",
+            "SubscribeInfo",
+            &[
+                ("qos", "qos"),
+                ("pTopicFilter", "filter"),
+                ("topicFilterLength", "filter_len"),
+            ],
+        ),
+        (
+            "MQTTPublishInfo_t",
+            "PublishInfo",
+            &[
+                ("qos", "qos"),
+                ("retain", "retain"),
+                ("dup", "dup"),
+                ("pTopicName", "topic"),
+                ("topicNameLength", "topic_len"),
+                ("pPayload", "payload"),
+                ("payloadLength", "payload_len"),
+            ],
+        ),
+        (
+            "MQTTPacketInfo_t",
+            "PacketInfo",
+            &[
+                ("type", "kind"),
+                ("pRemainingData", "remaining_data"),
+                ("remainingLength", "remaining_length"),
+                ("headerLength", "header_length"),
+            ],
+        ),
+        (
+            "MQTTDeserializedInfo_t",
+            "DeserializedInfo",
+            &[
+                ("packetIdentifier", "packet_id"),
+                ("pPublishInfo", "publish_info"),
+                ("deserializationResult", "result"),
+            ],
+        ),
+        (
+            "BackoffAlgorithmContext_t",
+            "BackoffContext",
+            &[
+                ("maxBackoffDelay", "max_backoff_delay"),
+                ("attemptsDone", "attempts_done"),
+                ("nextJitterMax", "next_jitter_max"),
+                ("maxRetryAttempts", "max_retry_attempts"),
+            ],
+        ),
+        ("MQTTStatus_t", "CEnum", &[]),
+        ("MQTTQoS_t", "CEnum", &[]),
+        ("MQTTConnectionStatus_t", "CEnum", &[]),
+        ("MQTTPublishState_t", "CEnum", &[]),
+        ("BackoffAlgorithmStatus_t", "CEnum", &[]),
+        ("MQTTStateCursor_t", "usize", &[]),
+        ("bool", "u8", &[]),
+    ];
+
+    pub fn generate() {
+        let include =
+            PathBuf::from(env::var("CARGO_MANIFEST_DIR").unwrap_or_default()).join("include");
+        for h in [
+            "core_mqtt.h",
+            "core_mqtt_serializer.h",
+            "core_mqtt_state.h",
+            "transport_interface.h",
+            "backoff_algorithm.h",
+        ] {
+            println!("cargo:rerun-if-changed={}", include.join(h).display());
+        }
+        let out = PathBuf::from(env::var("OUT_DIR").unwrap_or_default());
+        // Each type with its fields' offsets, then each field's own type
+        // (its size: padding could hide a narrower field).
+        let mut queries: Vec<TypeQuery> = MIRRORS
+            .iter()
+            .map(|(c, _, fields)| {
+                let names: Vec<&str> = fields.iter().map(|(f, _)| *f).collect();
+                TypeQuery::new(c, &names)
+            })
+            .collect();
+        for (c, _, fields) in MIRRORS {
+            for (f, _) in *fields {
+                queries.push(TypeQuery::new(&format!("__typeof__((({c} *)0)->{f})"), &[]));
+            }
+        }
+        let prelude = "#include \"core_mqtt.h\"\n#include \"core_mqtt_state.h\"\n\
+                       #include \"backoff_algorithm.h\"\n";
+        let layouts = CCompiler::from_env().and_then(|cc| {
+            cc.layouts(
+                prelude,
+                &[format!("-I{}", include.display())],
+                &queries,
+                &out,
+            )
+        });
+        let layouts = match layouts {
+            Ok(l) => l,
+            Err(e) => {
+                println!("cargo::error=coremqtt layout check: {e}");
+                std::process::exit(1);
+            }
+        };
+        let mut s = String::from(
+            "// Generated by build.rs (feature coremqtt): the C compiler's layouts.\n",
+        );
+        for ((c, rust, fields), l) in MIRRORS.iter().zip(&layouts) {
+            let ty = match *rust {
+                "usize" | "u8" => format!("::core::primitive::{rust}"),
+                _ => format!("crate::coremqtt::types::{rust}"),
+            };
+            let id = c.replace(|ch: char| !ch.is_ascii_alphanumeric(), "_");
+            let _ = writeln!(
+                s,
+                "#[allow(non_upper_case_globals, dead_code)]\nconst {id}_size_in_C: [(); {}] = [(); ::core::mem::size_of::<{ty}>()];",
+                l.size
+            );
+            let _ = writeln!(
+                s,
+                "#[allow(non_upper_case_globals, dead_code)]\nconst {id}_align_in_C: [(); {}] = [(); ::core::mem::align_of::<{ty}>()];",
+                l.align
+            );
+            for ((cf, rf), (_, off)) in fields.iter().zip(&l.fields) {
+                let _ = writeln!(
+                    s,
+                    "#[allow(non_upper_case_globals, dead_code)]\nconst {id}_{cf}_offset_in_C: [(); {off}] = [(); ::core::mem::offset_of!({ty}, {rf})];"
+                );
+            }
+        }
+        let mut sizes = layouts.iter().skip(MIRRORS.len());
+        for (c, rust, fields) in MIRRORS {
+            for (cf, rf) in *fields {
+                let size = sizes.next().map_or(0, |l| l.size);
+                let id = c.replace(|ch: char| !ch.is_ascii_alphanumeric(), "_");
+                let _ = writeln!(
+                    s,
+                    "#[allow(non_upper_case_globals, dead_code)]\nconst {id}_{cf}_size_in_C: [(); {size}] = [(); field_size(|t: &crate::coremqtt::types::{rust}| &t.{rf})];"
+                );
+            }
+        }
+        s.push_str(
+            "const fn field_size<T, F>(_: fn(&T) -> &F) -> usize {\n    ::core::mem::size_of::<F>()\n}\n",
+        );
+        let path = out.join("coremqtt_layout.rs");
+        if let Err(e) = fs::write(&path, s) {
+            println!("cargo::error=cannot write {}: {e}", path.display());
+            std::process::exit(1);
+        }
+    }
 }
 
 #[cfg(feature = "freertos")]

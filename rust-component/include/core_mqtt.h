@@ -252,8 +252,14 @@ MQTTStatus_t MQTT_ReceiveLoop(MQTTContext_t *pContext);
 uint16_t MQTT_GetPacketId(MQTTContext_t *pContext);
 
 /*
- * Whether a topic name matches a topic filter (with + and # wildcards;
- * a name starting with '$' matches no filter starting with a wildcard).
+ * Whether a topic name matches a topic filter, exactly as MQTT 3.1.1
+ * section 4.7 defines it: + is one whole level (possibly empty), # the
+ * remaining levels including none ("a/#" matches "a"), and a name starting
+ * with '$' matches no filter starting with a wildcard. coreMQTT v2.3.1
+ * answers "no match" for a few such valid pairs ("+/#" and "b", "+/+" and
+ * "/") although a broker delivers them; this answers as the broker does.
+ * MQTTBadParameter also for a filter with a misplaced wildcard ("a+",
+ * "#/a") or a name containing one, which coreMQTT compares literally.
  */
 MQTTStatus_t MQTT_MatchTopic(const char *pTopicName,
 			     const uint16_t topicNameLength,

@@ -439,7 +439,9 @@ fn deliver(x: &mut Ctx, f: Frame, keep_alive: bool) -> Result<(), Error> {
             packet_id,
             statuses,
         }) => {
-            if statuses.contains(&crate::wire::SUBACK_FAILURE) {
+            // Not `contains`: for bytes it is memchr, 390 B on Cortex-M.
+            #[allow(clippy::manual_contains)]
+            if statuses.iter().any(|&s| s == crate::wire::SUBACK_FAILURE) {
                 result = SERVER_REFUSED;
             }
             (true, packet_id, false)
@@ -582,7 +584,12 @@ pub unsafe extern "C" fn MQTT_MatchTopic(
             core::slice::from_raw_parts(filter.cast::<u8>(), usize::from(filter_len)),
         )
     };
-    let m = name == filter || topic::matches(filter, name);
+    // A filter with a misplaced wildcard, or a name with one, matches
+    // nothing a broker would deliver: say so instead of guessing.
+    if topic::validate_filter(filter).is_err() || topic::validate_name(name).is_err() {
+        return BAD_PARAMETER;
+    }
+    let m = topic::matches(filter, name);
     // SAFETY: not NULL; the caller's variable.
     unsafe { is_match.write(m) };
     SUCCESS
@@ -643,11 +650,12 @@ pub extern "C" fn MQTT_Status_strerror(status: CEnum) -> *const c_char {
     name.as_ptr()
 }
 
-/// The next outgoing record from `cursor` in one of `states`.
+/// The next outgoing record from `cursor` whose state is in `states` (a
+/// bit per `MQTTPublishState_t` value).
 ///
 /// # Safety
 /// Each pointer is NULL or valid; the context's table is `MQTT_InitStatefulQoS`'s.
-unsafe fn select(ctx: *const MqttContext, cursor: *mut usize, states: &[CEnum]) -> u16 {
+unsafe fn select(ctx: *const MqttContext, cursor: *mut usize, states: u16) -> u16 {
     if ctx.is_null() || cursor.is_null() {
         return 0;
     }
@@ -660,7 +668,7 @@ unsafe fn select(ctx: *const MqttContext, cursor: *mut usize, states: &[CEnum]) 
     let table = unsafe { core::slice::from_raw_parts(c.outgoing, c.outgoing_max) };
     while let Some(r) = table.get(*at) {
         *at += 1;
-        if states.contains(&r.state) {
+        if r.state < 16 && states & (1 << r.state) != 0 {
             return r.packet_id;
         }
     }
@@ -682,7 +690,7 @@ pub unsafe extern "C" fn MQTT_PubrelToResend(
     }
     use state::publish_state as ps;
     // SAFETY: the caller's contract.
-    let id = unsafe { select(ctx, cursor, &[ps::PUBREL_SEND, ps::PUBCOMP_PENDING]) };
+    let id = unsafe { select(ctx, cursor, 1 << ps::PUBREL_SEND | 1 << ps::PUBCOMP_PENDING) };
     if id != 0 {
         // SAFETY: not NULL; the caller's variable.
         unsafe { state_out.write(ps::PUBREL_SEND) };
@@ -702,7 +710,7 @@ pub unsafe extern "C" fn MQTT_PublishToResend(ctx: *const MqttContext, cursor: *
         select(
             ctx,
             cursor,
-            &[ps::PUBLISH_SEND, ps::PUBACK_PENDING, ps::PUBREC_PENDING],
+            1 << ps::PUBLISH_SEND | 1 << ps::PUBACK_PENDING | 1 << ps::PUBREC_PENDING,
         )
     }
 }

@@ -656,11 +656,26 @@ fn match_topic_and_strerror() {
     assert!(!m(b"a/b/c", b"a/+"));
     assert!(!m(b"$SYS/x", b"#"));
     assert!(m(b"$SYS/x", b"$SYS/#"));
+    // As section 4.7 defines it, where coreMQTT v2.3.1 says no.
+    assert!(m(b"b", b"+/#"));
+    assert!(m(b"/", b"+/+"));
     let mut r = false;
     assert_eq!(
         unsafe { MQTT_MatchTopic(ptr::null(), 1, b"a".as_ptr().cast(), 1, &mut r) },
         BAD_PARAMETER
     );
+    for (name, filter) in [(&b"a"[..], &b"a+"[..]), (b"a/b", b"#/b"), (b"a/+", b"a/+")] {
+        let st = unsafe {
+            MQTT_MatchTopic(
+                name.as_ptr().cast(),
+                name.len() as u16,
+                filter.as_ptr().cast(),
+                filter.len() as u16,
+                &mut r,
+            )
+        };
+        assert_eq!(st, BAD_PARAMETER, "{name:?} {filter:?}");
+    }
     let name = |s: CEnum| unsafe { std::ffi::CStr::from_ptr(MQTT_Status_strerror(s)) };
     assert_eq!(name(SUCCESS).to_str(), Ok("MQTTSuccess"));
     assert_eq!(name(NEED_MORE_BYTES).to_str(), Ok("MQTTNeedMoreBytes"));

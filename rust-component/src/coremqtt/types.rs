@@ -139,3 +139,11 @@ pub struct BackoffContext {
     pub next_jitter_max: u16,
     pub max_retry_attempts: u32,
 }
+
+/// The firmware C compiler's layouts of the types above (build.rs): each
+/// item fails to compile, naming the C type and field and showing both
+/// figures, when a mirror differs.
+#[cfg(feature = "coremqtt")]
+mod layout_check {
+    include!(concat!(env!("OUT_DIR"), "/coremqtt_layout.rs"));
+}

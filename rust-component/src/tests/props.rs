@@ -104,6 +104,29 @@ proptest! {
     }
 
     #[test]
+    fn topic_matching_agrees_with_a_level_by_level_definition(
+        f in prop::collection::vec(prop::sample::select(vec![b'a', b'b', b'/', b'+', b'#', b'$']), 1..8),
+        t in prop::collection::vec(prop::sample::select(vec![b'a', b'b', b'/', b'$']), 1..8)) {
+        prop_assume!(crate::topic::validate_filter(&f).is_ok());
+        // Section 4.7: level by level, '+' is one level, '#' the rest (also
+        // none: "a/#" matches "a"); no wildcard first matches a '$' topic.
+        let fl: Vec<&[u8]> = f.split(|&b| b == b'/').collect();
+        let tl: Vec<&[u8]> = t.split(|&b| b == b'/').collect();
+        let mut want = None;
+        for i in 0.. {
+            match (fl.get(i), tl.get(i)) {
+                (Some(&b"#"), _) => want = Some(true),
+                (Some(a), Some(b)) if *a == b"+" || a == b => continue,
+                (None, None) => want = Some(true),
+                _ => want = Some(false),
+            }
+            break;
+        }
+        let want = want.unwrap_or(false) && !(t[0] == b'$' && matches!(f[0], b'+' | b'#'));
+        prop_assert_eq!(crate::topic::matches(&f, &t), want, "{:?} {:?}", f, t);
+    }
+
+    #[test]
     fn decoder_never_panics(bytes in prop::collection::vec(any::<u8>(), 0..64)) {
         let _ = decode(&bytes);
         if let Some((&first, body)) = bytes.split_first() {
