@@ -44,9 +44,8 @@
 //! cargo's float ABI (`...eabihf` or not) and the C compiler's
 //! (`__ARM_PCS_VFP`) disagree.
 //!
-//! Adapting to the firmware's headers: `TLS_FreeRTOS_GetCipherSuite` is used
-//! when the transport header declares it (cfg `demo_transport_cipher_suite`);
-//! when the transport header does not define `struct NetworkContext`
+//! Adapting to the firmware's headers: when the transport header does not
+//! define `struct NetworkContext`
 //! (FreeRTOS-Plus leaves that to the application), the FreeRTOS application
 //! convention `struct NetworkContext { TlsTransportParams_t *pParams; }` is
 //! defined here, as every FreeRTOS-Plus demo does.
@@ -63,7 +62,6 @@ mod cview;
 fn main() {
     println!("cargo:rerun-if-changed=build.rs");
     println!("cargo:rerun-if-changed=build");
-    println!("cargo::rustc-check-cfg=cfg(demo_transport_cipher_suite)");
     #[cfg(feature = "freertos")]
     freertos::generate();
     #[cfg(feature = "coremqtt")]
@@ -343,7 +341,6 @@ mod freertos {
         "TLS_FreeRTOS_Disconnect",
         "TLS_FreeRTOS_recv",
         "TLS_FreeRTOS_send",
-        "TLS_FreeRTOS_GetCipherSuite",
         "DemoLog_Write",
         "C_GetFunctionList",
         "vTaskDelay",
@@ -897,9 +894,6 @@ static const BaseType_t demo_rs_scheduler_running = taskSCHEDULER_RUNNING;
             ))
         });
         let text = bindings.to_string();
-        if text.contains("pub fn TLS_FreeRTOS_GetCipherSuite") {
-            println!("cargo:rustc-cfg=demo_transport_cipher_suite");
-        }
         fs::write(out_dir.join("bindings.rs"), &text)
             .unwrap_or_else(|e| fail(&format!("cannot write bindings.rs: {e}")));
 

@@ -161,6 +161,7 @@ enum Data<'a> {
 /// Send all of `data`, continuing partial writes. `SendFailed` on a
 /// transport error, `SendTimeout` when no progress is made for the send
 /// timeout. Records the time the last byte left.
+#[cfg_attr(not(target_os = "none"), inline(always))]
 fn send_all<X: Context>(x: &mut X, mut data: Data<'_>) -> Result<(), Error> {
     let mut stalled_since = None;
     loop {
@@ -227,6 +228,7 @@ fn send_packet<X: Context>(x: &mut X, p: Outgoing<'_>) -> Result<(), Error> {
 }
 
 /// Send a short packet (ack, PINGREQ, DISCONNECT) from where it is.
+#[cfg_attr(not(target_os = "none"), inline(always))]
 fn send_small<X: Context>(x: &mut X, bytes: &[u8]) -> Result<(), Error> {
     send_all(x, Data::Ext(bytes))?;
     x.vars().control_packet_sent = 1;
@@ -326,6 +328,7 @@ pub fn receive<X: Context>(x: &mut X) -> Result<Received, Error> {
 }
 
 /// A complete packet (or an oversize one) at the front of `buf[..have]`.
+#[cfg_attr(not(target_os = "none"), inline(always))]
 fn frame<X: Context>(x: &mut X, have: usize) -> Result<Option<Received>, Error> {
     let buf = x.buf();
     let size = buf.len();

@@ -289,6 +289,7 @@ pub const fn packet_size(remaining: usize) -> usize {
 
 /// Serialize CONNECT (protocol level 4) into `w`; returns its size.
 /// Everything is validated before the first byte is written.
+#[cfg_attr(not(target_os = "none"), inline(always))]
 pub fn connect(w: &mut Writer<'_>, c: &Connect<'_>) -> Result<usize, Error> {
     if c.password.is_some() && c.username.is_none() {
         return Err(Error::BadParameter);
@@ -336,6 +337,8 @@ pub fn connect(w: &mut Writer<'_>, c: &Connect<'_>) -> Result<usize, Error> {
 /// Serialize PUBLISH into `w` up to its payload (fixed header, topic,
 /// packet id); returns the size of the whole packet. `p.packet_id` must be
 /// non-zero for QoS 1 and 2. The caller sends the payload after these bytes.
+// Hosted builds inline it into the send path (see client::receive).
+#[cfg_attr(not(target_os = "none"), inline(always))]
 pub fn publish_head(w: &mut Writer<'_>, p: &Publish<'_>) -> Result<usize, Error> {
     topic::validate_name(p.topic)?;
     let qos = p.qos as u8;
@@ -389,6 +392,7 @@ impl<'a> Filters<'a> {
 /// Serialize SUBSCRIBE (`packet_kind` [`kind::SUBSCRIBE`]) or UNSUBSCRIBE
 /// with one or more filters; returns its size. One code path for both: half
 /// the flash.
+#[cfg_attr(not(target_os = "none"), inline(always))]
 pub fn filters(
     w: &mut Writer<'_>,
     packet_kind: u8,

@@ -63,7 +63,7 @@ unsafe fn bytes<'a>(p: *const u8, len: usize) -> Option<&'a [u8]> {
 unsafe fn text<'a>(p: *const u8, len: u16) -> Result<&'a str, Error> {
     // SAFETY: the caller's contract.
     let b = unsafe { bytes(p, usize::from(len)) }.ok_or(Error::BadParameter)?;
-    if !topic::is_utf8(b) {
+    if !topic::is_utf8_fast(b) {
         return Err(Error::BadParameter);
     }
     // SAFETY: checked to be UTF-8 just above.
@@ -201,7 +201,8 @@ unsafe fn connect(
         password,
         will,
     };
-    let mut x = Ctx(ctx);
+    // SAFETY: the caller's context (not NULL: checked by MQTT_Connect).
+    let mut x = unsafe { Ctx::new(ctx) };
     if x.vars().in_callback != 0 {
         return Err(Error::IllegalState);
     }
@@ -269,7 +270,8 @@ unsafe fn filters(
         }
     };
     client::subscribe_with(
-        &mut Ctx(ctx),
+        // SAFETY: not NULL (checked above); the caller's context.
+        &mut unsafe { Ctx::new(ctx) },
         packet_kind,
         packet_id,
         Filters::Each(count, &at),
@@ -331,7 +333,8 @@ unsafe fn publish(ctx: *mut MqttContext, info: *const PublishInfo, id: u16) -> R
         dup: i.dup != 0,
         packet_id: if q == QoS::AtMostOnce { 0 } else { id },
     };
-    client::publish(&mut Ctx(ctx), &m)
+    // SAFETY: not NULL (checked above); the caller's context.
+    client::publish(&mut unsafe { Ctx::new(ctx) }, &m)
 }
 
 /// Send PUBLISH (`core_mqtt.h`).
@@ -383,7 +386,8 @@ pub unsafe extern "C" fn MQTT_Ping(ctx: *mut MqttContext) -> CEnum {
     if ctx.is_null() {
         return BAD_PARAMETER;
     }
-    done(client::ping(&mut Ctx(ctx)))
+    // SAFETY: not NULL (checked above); the caller's context.
+    done(client::ping(&mut unsafe { Ctx::new(ctx) }))
 }
 
 /// Send DISCONNECT (`core_mqtt.h`).
@@ -395,23 +399,14 @@ pub unsafe extern "C" fn MQTT_Disconnect(ctx: *mut MqttContext) -> CEnum {
     if ctx.is_null() {
         return BAD_PARAMETER;
     }
-    done(client::say_goodbye(&mut Ctx(ctx)))
+    // SAFETY: not NULL (checked above); the caller's context.
+    done(client::say_goodbye(&mut unsafe { Ctx::new(ctx) }))
 }
 
 /// Hand a handled packet to the application's callback, then consume it
 /// and send its acknowledgement. No Rust reference into the context or its
 /// buffer is live while the callback runs.
 fn deliver(x: &mut Ctx, f: Frame, keep_alive: bool) -> Result<(), Error> {
-    let base = x.buf().as_mut_ptr();
-    let mut info = PublishInfo {
-        qos: 0,
-        retain: 0,
-        dup: 0,
-        topic: ptr::null(),
-        topic_len: 0,
-        payload: ptr::null(),
-        payload_len: 0,
-    };
     let (event, reply): (_, Reply) = match client::dispatch(x, f) {
         Ok(r) => r,
         Err(e) => {
@@ -419,10 +414,10 @@ fn deliver(x: &mut Ctx, f: Frame, keep_alive: bool) -> Result<(), Error> {
             return Err(e);
         }
     };
-    let mut result = SUCCESS;
-    let (call, id, publish) = match event {
+    match event {
         Some(Event::Publish(p)) => {
-            info = PublishInfo {
+            let id = p.packet_id;
+            let mut info = PublishInfo {
                 qos: p.qos as CEnum,
                 retain: p.retain as u8,
                 dup: p.dup as u8,
@@ -432,51 +427,56 @@ fn deliver(x: &mut Ctx, f: Frame, keep_alive: bool) -> Result<(), Error> {
                 payload: p.payload.as_ptr().cast::<c_void>(),
                 payload_len: p.payload.len(),
             };
-            (true, p.packet_id, true)
+            call(x, f, id, &mut info, SUCCESS);
         }
-        Some(Event::Ack { packet_id, .. }) => (true, packet_id, false),
+        Some(Event::Ack { packet_id, .. }) => call(x, f, packet_id, ptr::null_mut(), SUCCESS),
         Some(Event::SubAck {
             packet_id,
             statuses,
         }) => {
             // Not `contains`: for bytes it is memchr, 390 B on Cortex-M.
             #[allow(clippy::manual_contains)]
-            if statuses.iter().any(|&s| s == crate::wire::SUBACK_FAILURE) {
-                result = SERVER_REFUSED;
-            }
-            (true, packet_id, false)
+            let refused = statuses.iter().any(|&s| s == crate::wire::SUBACK_FAILURE);
+            let result = if refused { SERVER_REFUSED } else { SUCCESS };
+            call(x, f, packet_id, ptr::null_mut(), result);
         }
         // coreMQTT shows PINGRESP to the application only when it does not
         // manage keep-alive itself.
-        Some(Event::PingResp) => (!keep_alive, 0, false),
-        _ => (false, 0, false),
-    };
-    let callback = app_callback(x.vars());
-    if let (true, Some(cb)) = (call, callback) {
-        let mut packet = PacketInfo {
-            kind: f.first,
-            remaining_data: base.wrapping_add(usize::from(f.header)),
-            remaining_length: f.len as usize,
-            header_length: usize::from(f.header),
-        };
-        let mut des = DeserializedInfo {
-            packet_id: id,
-            publish_info: if publish { &mut info } else { ptr::null_mut() },
-            result,
-        };
-        x.vars().in_callback = 1;
-        // SAFETY: the application's callback as `MQTT_Init` was given it,
-        // with its own context and two descriptions that live on this
-        // stack frame until it returns.
-        unsafe { cb(x.0, &mut packet, &mut des) };
-        x.vars().in_callback = 0;
-        if !x.vars().connected() {
-            // The callback disconnected: nothing more to send.
-            client::consume(x, f);
-            return Ok(());
-        }
+        Some(Event::PingResp) if !keep_alive => call(x, f, 0, ptr::null_mut(), SUCCESS),
+        _ => {}
+    }
+    if !x.vars().connected() {
+        // The callback disconnected: nothing more to send.
+        client::consume(x, f);
+        return Ok(());
     }
     client::finish(x, f, reply)
+}
+
+/// The application's callback for the packet `f`, with the packet id, the
+/// publish (or NULL) and the result it reports.
+#[cfg_attr(not(target_os = "none"), inline(always))]
+fn call(x: &mut Ctx, f: Frame, id: u16, publish: *mut PublishInfo, result: CEnum) {
+    let Some(cb) = app_callback(x.vars()) else {
+        return;
+    };
+    let mut packet = PacketInfo {
+        kind: f.first,
+        remaining_data: x.buf().as_mut_ptr().wrapping_add(usize::from(f.header)),
+        remaining_length: f.len as usize,
+        header_length: usize::from(f.header),
+    };
+    let mut des = DeserializedInfo {
+        packet_id: id,
+        publish_info: publish,
+        result,
+    };
+    x.vars().in_callback = 1;
+    // SAFETY: the application's callback as `MQTT_Init` was given it, with
+    // its own context and descriptions that live on this stack frame until
+    // it returns.
+    unsafe { cb(x.ptr(), &mut packet, &mut des) };
+    x.vars().in_callback = 0;
 }
 
 fn app_callback(v: &Vars) -> Option<EventCallbackFn> {
@@ -511,6 +511,7 @@ fn once(x: &mut Ctx, keep_alive: bool) -> Result<CEnum, Error> {
 
 /// # Safety
 /// `ctx` is NULL or an initialised context.
+#[cfg_attr(not(target_os = "none"), inline(always))]
 unsafe fn run_loop(ctx: *mut MqttContext, keep_alive: bool) -> CEnum {
     if ctx.is_null() {
         return BAD_PARAMETER;
@@ -520,7 +521,8 @@ unsafe fn run_loop(ctx: *mut MqttContext, keep_alive: bool) -> CEnum {
     if clock == 0 || buffer.is_null() {
         return BAD_PARAMETER;
     }
-    let mut x = Ctx(ctx);
+    // SAFETY: not NULL (checked above); the caller's context.
+    let mut x = unsafe { Ctx::new(ctx) };
     let r = once(&mut x, keep_alive);
     match client::fail(&mut x, r) {
         Ok(s) => s,
@@ -558,7 +560,8 @@ pub unsafe extern "C" fn MQTT_GetPacketId(ctx: *mut MqttContext) -> u16 {
     if ctx.is_null() {
         return 0;
     }
-    client::next_packet_id(&mut Ctx(ctx))
+    // SAFETY: not NULL (checked above); the caller's context.
+    client::next_packet_id(&mut unsafe { Ctx::new(ctx) })
 }
 
 /// Whether a topic name matches a filter (`core_mqtt.h`).

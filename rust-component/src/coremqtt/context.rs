@@ -23,8 +23,16 @@ pub const TIMEOUTS: Timeouts = Timeouts {
     max_packet: 268_435_455,
 };
 
-/// An application's context, as the engine sees it.
-pub struct Ctx(pub *mut MqttContext);
+/// An application's context, as the engine sees it: the pointer, and the
+/// network buffer and clock as they were when the API call began (read
+/// once per call: the application must not swap them while a call runs;
+/// the transport it may, and that is read on every use).
+pub struct Ctx {
+    p: *mut MqttContext,
+    buf: *mut u8,
+    len: usize,
+    clock: Option<GetTimeFn>,
+}
 
 /// A record table from the context's pointer and count (empty when NULL).
 ///
@@ -40,23 +48,46 @@ unsafe fn table<'a>(p: *mut Record, n: usize) -> &'a mut [Record] {
 }
 
 impl Ctx {
-    fn c(&mut self) -> &mut MqttContext {
-        // SAFETY: every entry point checks the pointer is not NULL before it
-        // makes a `Ctx`; the application owns the context and, as with
-        // coreMQTT, uses it from one task at a time.
-        unsafe { &mut *self.0 }
+    /// The engine's view of `p`.
+    ///
+    /// # Safety
+    /// `p` points to a context set up by `MQTT_Init`, used by this call
+    /// alone; its network buffer is `size` bytes the application keeps
+    /// valid for the context's life and does not touch while the engine
+    /// runs (`MQTT_Init`'s contract).
+    pub unsafe fn new(p: *mut MqttContext) -> Ctx {
+        // SAFETY: the function's contract.
+        let (b, clock) = unsafe { ((*p).network_buffer, get_time(&(*p).vars)) };
+        match b.buffer.is_null() {
+            true => Ctx {
+                p,
+                buf: core::ptr::NonNull::dangling().as_ptr(),
+                len: 0,
+                clock,
+            },
+            false => Ctx {
+                p,
+                buf: b.buffer,
+                len: b.size,
+                clock,
+            },
+        }
     }
 
-    /// The network buffer (empty when NULL).
+    /// The context pointer, for the application's callback.
+    pub fn ptr(&self) -> *mut MqttContext {
+        self.p
+    }
+
+    fn c(&mut self) -> &mut MqttContext {
+        // SAFETY: `new`'s contract.
+        unsafe { &mut *self.p }
+    }
+
+    /// The network buffer.
     fn buffer<'a>(&mut self) -> &'a mut [u8] {
-        let b = self.c().network_buffer;
-        if b.buffer.is_null() {
-            return &mut [];
-        }
-        // SAFETY: `MQTT_Init`'s contract: the buffer is `size` bytes the
-        // application keeps valid for the context's life and does not
-        // touch while the engine runs.
-        unsafe { core::slice::from_raw_parts_mut(b.buffer, b.size) }
+        // SAFETY: `new`'s contract; a NULL buffer became an empty one.
+        unsafe { core::slice::from_raw_parts_mut(self.buf, self.len) }
     }
 }
 
@@ -109,7 +140,7 @@ impl Context for Ctx {
     }
 
     fn now_ms(&mut self) -> u32 {
-        match get_time(&self.c().vars) {
+        match self.clock {
             // SAFETY: the application's clock, as `MQTT_Init` was given it.
             Some(f) => unsafe { f() },
             None => 0,
@@ -117,27 +148,25 @@ impl Context for Ctx {
     }
 
     fn recv_at(&mut self, at: usize, len: usize) -> Result<usize, TransportError> {
-        let c = self.c();
-        let (t, b) = (c.transport, c.network_buffer);
+        let t = self.c().transport;
         let Some(recv) = t.recv else {
             return Err(TransportError(-1));
         };
-        if b.buffer.is_null() || at.checked_add(len).is_none_or(|end| end > b.size) {
+        if at.checked_add(len).is_none_or(|end| end > self.len) {
             return Err(TransportError(-1));
         }
-        // SAFETY: `at + len <= size` was checked, so the transport writes
+        // SAFETY: `at + len <= len` was checked, so the transport writes
         // inside the network buffer; no Rust reference to it is live here.
-        let n = unsafe { recv(t.network_context, b.buffer.add(at).cast::<c_void>(), len) };
+        let n = unsafe { recv(t.network_context, self.buf.add(at).cast::<c_void>(), len) };
         usize::try_from(n).map_err(|_| TransportError(n))
     }
 
     fn send_buf(&mut self, from: usize, to: usize) -> Result<usize, TransportError> {
-        let b = self.c().network_buffer;
-        if b.buffer.is_null() || from > to || to > b.size {
+        if from > to || to > self.len {
             return Err(TransportError(-1));
         }
-        // SAFETY: `from <= to <= size` was checked.
-        let data = unsafe { b.buffer.add(from) };
+        // SAFETY: `from <= to <= len` was checked.
+        let data = unsafe { self.buf.add(from) };
         self.send_raw(data, to - from)
     }
 

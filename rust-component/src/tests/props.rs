@@ -169,3 +169,11 @@ proptest! {
         }
     }
 }
+
+proptest! {
+    #[test]
+    fn fast_utf8_check_agrees_with_the_plain_one(bytes in prop::collection::vec(
+        prop::sample::select(vec![b'a', b'Z', 0xc3, 0xa9, 0x80, 0xe2, 0x82, 0xac, 0xff]), 0..40)) {
+        prop_assert_eq!(crate::topic::is_utf8_fast(&bytes), crate::topic::is_utf8(&bytes));
+    }
+}

@@ -3,6 +3,9 @@
 //!
 //!   mqtt-bench                     every case once: transport calls per op
 //!   mqtt-bench --case NAME --reps N   one case N times (what callgrind runs)
+//!   ... --api c                    through the coreMQTT C API (`MQTT_*` on an
+//!                                  `MQTTContext_t`, C-ABI callbacks) instead
+//!                                  of the Rust `Client`
 //!
 //! `tools/bench` runs the second form under
 //! `valgrind --tool=callgrind --collect-atstart=no --toggle-collect=bench_op_*
@@ -11,6 +14,8 @@
 //! clock and event callbacks (`bench_cb_*`) they call, like the coreMQTT
 //! reference figures ("library only").
 
+#[cfg(feature = "capi")]
+mod capi;
 mod scripts;
 
 use rust_component::client::{Client, Event, Timeouts};
@@ -41,9 +46,9 @@ thread_local! {
     static IO: RefCell<Io> = RefCell::new(Io::default());
 }
 
-#[no_mangle]
-#[inline(never)]
-fn bench_cb_recv(buf: &mut [u8]) -> usize {
+/// The fake server's side of a recv: copies what is readable.
+#[inline(always)]
+pub(crate) fn io_recv(buf: &mut [u8]) -> usize {
     IO.with_borrow_mut(|io| {
         io.recv_calls += 1;
         let rest = &io.srv[io.at..];
@@ -54,9 +59,9 @@ fn bench_cb_recv(buf: &mut [u8]) -> usize {
     })
 }
 
-#[no_mangle]
-#[inline(never)]
-fn bench_cb_send(data: &[u8]) -> usize {
+/// The fake server's side of a send: records the bytes.
+#[inline(always)]
+pub(crate) fn io_send(data: &[u8]) -> usize {
     IO.with_borrow_mut(|io| {
         io.send_calls += 1;
         io.sent.extend_from_slice(data);
@@ -64,10 +69,65 @@ fn bench_cb_send(data: &[u8]) -> usize {
     })
 }
 
+#[inline(always)]
+pub(crate) fn io_now() -> u32 {
+    NOW.with(|n| n.get())
+}
+
+// The callbacks the library calls (callgrind leaves out bench_cb_* and
+// what they call; they never call each other).
+#[no_mangle]
+#[inline(never)]
+fn bench_cb_recv(buf: &mut [u8]) -> usize {
+    io_recv(buf)
+}
+
+#[no_mangle]
+#[inline(never)]
+fn bench_cb_send(data: &[u8]) -> usize {
+    io_send(data)
+}
+
 #[no_mangle]
 #[inline(never)]
 fn bench_cb_now() -> u32 {
-    NOW.with(|n| n.get())
+    io_now()
+}
+
+/// Before each step: the fake clock advanced, the server's bytes loaded,
+/// the counters reset.
+fn begin_step(st: &Step) {
+    NOW.with(|n| n.set(n.get().wrapping_add(st.advance_ms)));
+    IO.with_borrow_mut(|io| {
+        io.srv = st.srv.clone();
+        io.at = 0;
+        io.sent.clear();
+        io.recv_calls = 0;
+        io.send_calls = 0;
+    });
+}
+
+/// After each step: the client sent exactly the script's bytes and read
+/// all the server's; the step's transport calls.
+fn end_step(case: &Case, i: usize, st: &Step) -> Result<(u32, u32), String> {
+    IO.with_borrow(|io| {
+        if io.sent != st.cli {
+            Err(format!("sent {:02x?}, expected {:02x?}", io.sent, st.cli))
+        } else if io.at != io.srv.len() {
+            Err("server bytes left unread".to_string())
+        } else {
+            Ok((io.recv_calls, io.send_calls))
+        }
+    })
+    .map_err(|e| format!("{} step {}: {e}", case.name, i + 1))
+}
+
+/// The server's CONNACK for a setup connect outside the measurement.
+fn serve_connack() {
+    IO.with_borrow_mut(|io| {
+        io.srv = vec![0x20, 2, 0, 0];
+        io.at = 0;
+    });
 }
 
 #[no_mangle]
@@ -153,45 +213,31 @@ fn run_step(c: &mut C<'_>, st: &Step) -> bool {
 }
 
 /// Transport calls of one repetition: (recv, send).
-fn run_case(case: &Case) -> Result<(u32, u32), String> {
+fn run_case(case: &Case, api: &str) -> Result<(u32, u32), String> {
+    if api == "c" {
+        #[cfg(feature = "capi")]
+        return capi::run_case(case);
+        #[cfg(not(feature = "capi"))]
+        return Err("built without the C API (cargo feature capi)".into());
+    }
     let mut buf = [0u8; BUFFER];
     let mut out = [Record::EMPTY; RECORDS];
     let mut inc = [Record::EMPTY; RECORDS];
     let mut c = Client::new(Net, Now, &mut buf, &mut out, &mut inc, Timeouts::DEFAULT);
     if case.steps[0].api != Api::Connect {
         // Connected first, outside the measurement.
-        IO.with_borrow_mut(|io| {
-            io.srv = vec![0x20, 2, 0, 0];
-            io.at = 0;
-        });
+        serve_connack();
         if c.connect(&connect_info(), 1000) != Ok(false) {
             return Err("setup CONNECT failed".into());
         }
     }
     let (mut recvs, mut sends) = (0, 0);
     for (i, st) in case.steps.iter().enumerate() {
-        NOW.with(|n| n.set(n.get().wrapping_add(st.advance_ms)));
-        IO.with_borrow_mut(|io| {
-            io.srv = st.srv.clone();
-            io.at = 0;
-            io.sent.clear();
-            io.recv_calls = 0;
-            io.send_calls = 0;
-        });
+        begin_step(st);
         if !run_step(&mut c, st) {
             return Err(format!("{} step {}: the call failed", case.name, i + 1));
         }
-        let (ok, calls) = IO.with_borrow(|io| {
-            let ok = if io.sent != st.cli {
-                Err(format!("sent {:02x?}, expected {:02x?}", io.sent, st.cli))
-            } else if io.at != io.srv.len() {
-                Err("server bytes left unread".to_string())
-            } else {
-                Ok(())
-            };
-            (ok, (io.recv_calls, io.send_calls))
-        });
-        ok.map_err(|e| format!("{} step {}: {e}", case.name, i + 1))?;
+        let calls = end_step(case, i, st)?;
         recvs += calls.0;
         sends += calls.1;
     }
@@ -202,16 +248,22 @@ fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
     let mut only = None;
     let mut reps = 1u32;
+    let mut api = "rust".to_string();
     let mut it = args.iter();
     while let Some(a) = it.next() {
         match a.as_str() {
             "--case" => only = it.next().cloned(),
             "--reps" => reps = it.next().and_then(|r| r.parse().ok()).unwrap_or(0),
+            "--api" => api = it.next().cloned().unwrap_or_default(),
             _ => {
-                eprintln!("usage: mqtt-bench [--case NAME] [--reps N]");
+                eprintln!("usage: mqtt-bench [--case NAME] [--reps N] [--api rust|c]");
                 return ExitCode::from(2);
             }
         }
+    }
+    if api != "rust" && api != "c" {
+        eprintln!("mqtt-bench: --api rust or c");
+        return ExitCode::from(2);
     }
     let cases = scripts::cases();
     if let Some(name) = &only {
@@ -226,7 +278,7 @@ fn main() -> ExitCode {
     {
         let mut calls = (0, 0);
         for _ in 0..reps {
-            match run_case(case) {
+            match run_case(case, &api) {
                 Ok(c) => calls = c,
                 Err(e) => {
                     eprintln!("mqtt-bench: {e}");
