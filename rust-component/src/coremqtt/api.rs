@@ -511,7 +511,6 @@ fn once(x: &mut Ctx, keep_alive: bool) -> Result<CEnum, Error> {
 
 /// # Safety
 /// `ctx` is NULL or an initialised context.
-#[cfg_attr(not(target_os = "none"), inline(always))]
 unsafe fn run_loop(ctx: *mut MqttContext, keep_alive: bool) -> CEnum {
     if ctx.is_null() {
         return BAD_PARAMETER;
