@@ -54,7 +54,9 @@ Faults (``Fault(kind, **params)``; one fault per connection):
                             directions, order kept.
   bytewise                  deliver the broker's bytes (``direction="s2c"``; "c2s" or "both") in
                             1-byte writes, with TCP_NODELAY and ``gap_ms`` (default 1) between
-                            writes.
+                            writes; with ``from_record`` N, only from the N-th application record
+                            of that direction on (a drip: e.g. N = 3 and ``gap_ms=500`` trickles
+                            the PUBACK of the first PUBLISH, and everything after it).
 
 Every fault is bounded: a connection lives at most ``max_conn_s`` (default 120 s), a black hole at
 most ``hold_s``, a delay at most 10 s per chunk. Connecting to the upstream is bounded by 5 s.
@@ -427,6 +429,7 @@ class FaultProxy:
         delay = min(float(f.get("delay_ms", 200)), MAX_DELAY_MS) / 1000.0 \
             if f.kind == "delay" else 0.0
         bytewise = f.kind == "bytewise" and f.get("direction", "s2c") in (d, "both")
+        drip_from = int(f.get("from_record", 0))
         gap = float(f.get("gap_ms", 1)) / 1000.0
         if f.kind == "blackhole" and f.get("after_record", 1) == 0:
             asyncio.get_running_loop().call_later(float(f.get("after_s", 0.0)),
@@ -458,7 +461,11 @@ class FaultProxy:
                         wait = arrived + delay - time.monotonic()
                         if wait > 0:
                             await asyncio.sleep(wait)
-                    await self._write(writer, piece, bytewise, gap, rec, d)
+                    drip = bytewise and (drip_from == 0 or (app or 0) >= drip_from)
+                    if drip and drip_from and rec.action is None:
+                        rec.action = f"drip from {d} app record {app}"
+                        rec.action_at = time.monotonic()
+                    await self._write(writer, piece, drip, gap, rec, d)
                     # -- faults acting after a piece is forwarded
                     if ends and app:
                         if f.kind == "cut_after_connack" and d == "s2c" and app == 1:

@@ -57,6 +57,11 @@ CASES: Dict[str, tuple] = {
                                      "persistent"),
     "delay_300ms": (Fault("delay", delay_ms=300), None, None),
     "bytewise": (Fault("bytewise", direction="both", gap_ms=0), None, None),
+    # The broker's bytes from the PUBACK/echo of the first PUBLISH on, one every 0.5 s (a
+    # 30-byte TLS record takes 15 s): the wait for them is an overall deadline, so the client
+    # gives up at it and reconnects instead of being held by the trickle.
+    "drip_after_publish": (Fault("bytewise", direction="s2c", gap_ms=500, from_record=3),
+                           r"iteration 1 failed: PUBLISH: no [^\n]* within 2000 ms", None),
 }
 
 VARIANTS = {
@@ -121,6 +126,16 @@ def test_network_fault(name: str, images: Callable[[Optional[str]], Path], pki: 
             if not ticks or int(ticks.group(1)) < 2 * int(fault.get("delay_ms", 200)):
                 problems.append("the first handshake was not slowed down: "
                                 + (ticks.group(0) if ticks else "no handshake time logged"))
+        elif fault.kind == "bytewise" and fault.get("from_record", 0):
+            # The drip began, and the client closed at its deadline, long before the trickle
+            # of one record (15 s) could have completed.
+            if first.action_at is None or first.closed_at is None:
+                problems.append("the drip never began: " + px.report())
+            else:
+                held = first.closed_at - first.action_at
+                if held > 2.0 + 3.0:
+                    problems.append(f"the client was held {held:.1f} s by the drip")
+                recovery = f"client closed {held:.1f} s into the drip; "
         elif fault.kind == "bytewise":
             # One write per byte (the last record may be cut short by the close).
             for d in ("c2s", "s2c"):
