@@ -17,10 +17,17 @@
 #                       OFF: compile the image's FALLBACK sources instead.
 #                       Default: ON when rust-component/include/mqtt_demo.h
 #                       exists.
+#   DEMO_TASK           which demo task runs (with DEMO_USE_RUST_TASK ON):
+#                       rust (default): the Rust demo, mqtt_demo_run();
+#                       c: the C demo over the coreMQTT C API,
+#                       c_mqtt_demo_run() (demos/common/c_mqtt_demo), with
+#                       the staticlib built with FEATURES freertos;coremqtt.
 #   DEMO_RUST_ENV       extra NAME=value entries for cargo's environment
-# sets DEMO_USE_RUST_TASK=1/0 on the image, and links it in the order the
-# staticlib needs: rust_component, c_shim, freertos_rust_shim, mbedtls, the
-# LIBS (e.g. lwip), demo_config, freertos_kernel.
+# sets DEMO_USE_RUST_TASK=1/0 and DEMO_USE_C_TASK=1/0 on the image, and links
+# it in the order the staticlib needs: c_mqtt_demo (DEMO_TASK=c),
+# rust_component, c_shim, freertos_rust_shim, mbedtls, the LIBS (e.g. lwip),
+# demo_config, freertos_kernel. That list is left in DEMO_IMAGE_LIBS for
+# more executables of the same image (demos/posix: the agent demo).
 
 include_guard(GLOBAL)
 
@@ -57,6 +64,12 @@ function(demo_image_link image)
            "Run rust-component's mqtt_demo_run() in the demo task" ${_rust_default})
     set(DEMO_RUST_ENV "" CACHE STRING
         "NAME=value entries added to cargo's environment (;-list)")
+    set(DEMO_TASK "rust" CACHE STRING
+        "Demo task: rust (mqtt_demo_run) or c (c_mqtt_demo_run over core_mqtt.h)")
+    set_property(CACHE DEMO_TASK PROPERTY STRINGS rust c)
+    if(NOT DEMO_TASK MATCHES "^(rust|c)$")
+        message(FATAL_ERROR "DEMO_TASK must be rust or c, not '${DEMO_TASK}'")
+    endif()
 
     set(_libs "")
     if(DEMO_USE_RUST_TASK)
@@ -65,18 +78,36 @@ function(demo_image_link image)
         if(_di_RUST_TARGET)
             set(_target_args RUST_TARGET "${_di_RUST_TARGET}")
         endif()
+        set(_features freertos)
+        if(DEMO_TASK STREQUAL "c")
+            list(APPEND _features coremqtt)
+        endif()
         add_rust_component(TARGET rust_component
-            FEATURES freertos
+            FEATURES ${_features}
             ${_target_args}
             ENV "DEMO_CLANG_ARGS_FILE=${DEMO_CLANG_ARGS_FILE}" ${DEMO_RUST_ENV})
-        target_compile_definitions(${image} PRIVATE DEMO_USE_RUST_TASK=1)
+        if(DEMO_TASK STREQUAL "c")
+            include("${_root}/demos/common/c_mqtt_demo/c_mqtt_demo.cmake")
+            add_c_mqtt_demo(c_mqtt_demo)
+            target_compile_definitions(${image} PRIVATE DEMO_USE_RUST_TASK=0
+                                       DEMO_USE_C_TASK=1)
+            list(APPEND _libs c_mqtt_demo)
+        else()
+            target_compile_definitions(${image} PRIVATE DEMO_USE_RUST_TASK=1
+                                       DEMO_USE_C_TASK=0)
+        endif()
         list(APPEND _libs rust_component)
+    elseif(DEMO_TASK STREQUAL "c")
+        message(FATAL_ERROR "DEMO_TASK=c runs the C demo over the staticlib's "
+                            "coreMQTT API: it needs DEMO_USE_RUST_TASK=ON")
     else()
         target_sources(${image} PRIVATE ${_di_FALLBACK})
-        target_compile_definitions(${image} PRIVATE DEMO_USE_RUST_TASK=0)
+        target_compile_definitions(${image} PRIVATE DEMO_USE_RUST_TASK=0
+                                   DEMO_USE_C_TASK=0)
     endif()
     # The staticlib calls into everything after it: keep this order.
     list(APPEND _libs c_shim freertos_rust_shim mbedtls ${_di_LIBS}
          demo_config freertos_kernel)
     target_link_libraries(${image} PRIVATE ${_libs})
+    set(DEMO_IMAGE_LIBS "${_libs}" PARENT_SCOPE)
 endfunction()

@@ -10,6 +10,9 @@
  * network up (DHCP), then runs the demo in itself:
  *   DEMO_USE_RUST_TASK=1: mqtt_demo_run(democonfigDEMO_ITERATIONS), exported
  *                         by the Rust staticlib (0 = success);
+ *   DEMO_USE_C_TASK=1:    c_mqtt_demo_run(democonfigDEMO_ITERATIONS), the C
+ *                         demo over the staticlib's coreMQTT API
+ *                         (demos/common/c_mqtt_demo, CMake DEMO_TASK=c);
  *   DEMO_USE_RUST_TASK=0: c_test_demo_run(), a C bring-up check (TLS
  *                         connect and a raw MQTT CONNECT/CONNACK).
  * When it returns, the task logs the memory figures (its own stack
@@ -29,8 +32,15 @@
 #ifndef DEMO_USE_RUST_TASK
 #define DEMO_USE_RUST_TASK 0
 #endif
+#ifndef DEMO_USE_C_TASK
+#define DEMO_USE_C_TASK 0
+#endif
 
-#if DEMO_USE_RUST_TASK
+#if DEMO_USE_C_TASK
+#include "c_mqtt_demo.h"
+#define demo_run c_mqtt_demo_run
+#define DEMO_NAME "C MQTT (core_mqtt.h)"
+#elif DEMO_USE_RUST_TASK
 #include "mqtt_demo.h"
 #define demo_run mqtt_demo_run
 #define DEMO_NAME "Rust MQTT"

@@ -11,6 +11,11 @@
  * democonfigDEMO_PRIORITY), which runs the demo in that task:
  *   DEMO_USE_RUST_TASK=1: mqtt_demo_run(democonfigDEMO_ITERATIONS), exported
  *                         by the Rust staticlib (0 = success);
+ *   DEMO_USE_C_TASK=1:    c_mqtt_demo_run(democonfigDEMO_ITERATIONS), the C
+ *                         demo over the staticlib's coreMQTT API
+ *                         (demos/common/c_mqtt_demo, CMake DEMO_TASK=c);
+ *   DEMO_USE_AGENT_TASK=1: agent_demo_run(democonfigDEMO_ITERATIONS), several
+ *                         tasks sharing one connection (mqtt_agent_posix);
  *   DEMO_USE_RUST_TASK=0: placeholder_demo_run(), which checks that the
  *                         kernel, mbedTLS and freertos-rust's shim link and work.
  *
@@ -47,6 +52,12 @@
 #ifndef DEMO_USE_RUST_TASK
 #define DEMO_USE_RUST_TASK 0
 #endif
+#ifndef DEMO_USE_C_TASK
+#define DEMO_USE_C_TASK 0
+#endif
+#ifndef DEMO_USE_AGENT_TASK
+#define DEMO_USE_AGENT_TASK 0
+#endif
 
 enum {
 	EXIT_DEMO_MAX = 100,
@@ -56,19 +67,31 @@ enum {
 	EXIT_USAGE = 105,
 };
 
-#if DEMO_USE_RUST_TASK
+#if DEMO_USE_AGENT_TASK
+#include "agent_demo.h"
+#define demo_run agent_demo_run
+#define DEMO_NAME "C agent (tasks sharing one MQTT connection)"
+#elif DEMO_USE_C_TASK
+#include "c_mqtt_demo.h"
+#define demo_run c_mqtt_demo_run
+#define DEMO_NAME "C MQTT (core_mqtt.h)"
+#elif DEMO_USE_RUST_TASK
 #include "mqtt_demo.h"
 #define demo_run mqtt_demo_run
+#define DEMO_NAME "Rust MQTT"
 #else
 #include "placeholder.h"
 #define demo_run placeholder_demo_run
+#define DEMO_NAME "placeholder"
 #endif
 
 static volatile int32_t demo_status;
 static volatile int demo_finished;
+#if DEMO_USE_RUST_TASK
 /* --client-id: set by the demo task before the demo runs (it takes the
  * demo's lock through the kernel, so only from a task). */
 static const char *client_id_arg;
+#endif
 static volatile int bad_client_id;
 
 /* Lock-free report for the hooks: format, write(2), _exit(2). */
@@ -182,7 +205,8 @@ static int parse_args(int argc, char **argv)
 	}
 	fprintf(stderr, "usage: %s [--client-id ID]\n", argv[0]);
 #else
-	fprintf(stderr, "usage: %s (the placeholder demo takes no arguments)\n", argv[0]);
+	fprintf(stderr, "usage: %s (the %s demo takes no arguments)\n", argv[0],
+		DEMO_NAME);
 #endif
 	return -1;
 }
@@ -198,7 +222,7 @@ int main(int argc, char **argv)
 		return EXIT_USAGE;
 	printf("[main] FreeRTOS %s POSIX simulator, heap %zu bytes, %s demo, %u iteration(s) (0 = forever)\n",
 	       tskKERNEL_VERSION_NUMBER, (size_t)configTOTAL_HEAP_SIZE,
-	       DEMO_USE_RUST_TASK ? "Rust MQTT" : "placeholder",
+	       DEMO_NAME,
 	       (unsigned)democonfigDEMO_ITERATIONS);
 
 	ok = xTaskCreate(demo_task, "MQTTDemo", democonfigDEMO_STACKSIZE, NULL,

@@ -71,12 +71,14 @@ def image_port() -> int:
 
 
 def build_image(pki: Path, port: int, iterations: int = 2, *, kind: str = "posix",
-                timings: Mapping[str, str] = TIMINGS, **overrides: str) -> Path:
+                timings: Mapping[str, str] = TIMINGS, also: Sequence[str] = (),
+                **overrides: str) -> Path:
     """Build (once per configuration) the demo image with the Rust demo task; its path.
 
     kind: "posix" (the executable) or "qemu" (the ELF; the link map is beside it, .map).
-    overrides: DEMO_<NAME> cache variables (demos/common), e.g. DEMO_CLEAN_SESSION="0" or
-    DEMO_CREDENTIALS_HEADER="demo_credentials_other_ca.h".
+    also: more files of the build tree to copy beside the image (e.g. "mqtt_agent_posix").
+    overrides: DEMO_<NAME> cache variables (demos/common), e.g. DEMO_CLEAN_SESSION="0",
+    DEMO_CREDENTIALS_HEADER="demo_credentials_other_ca.h" or DEMO_TASK="c" (the C demo task).
     """
     source, image = IMAGES[kind]
     defs = dict(timings)
@@ -90,7 +92,7 @@ def build_image(pki: Path, port: int, iterations: int = 2, *, kind: str = "posix
         "RUST_COMPONENT_TARGET_DIR": str(BUILD_ROOT / "cargo"),
     })
     config = (kind,) + tuple(sorted(defs.items()))
-    key = config + (port,)
+    key = config + (port, tuple(also))
     if key in _built:
         return _built[key]
     defs["DEMO_MQTT_BROKER_PORT"] = str(port)
@@ -111,6 +113,8 @@ def build_image(pki: Path, port: int, iterations: int = 2, *, kind: str = "posix
         for f in (bdir / image, (bdir / image).with_suffix(".map")):
             if f.exists():
                 shutil.copy2(f, out / f.name)
+        for name_ in also:
+            shutil.copy2(bdir / name_, out / name_)
     _built[key] = out / image
     return _built[key]
 
