@@ -11,6 +11,8 @@
 #   RUST_CLANG_ARGS        more clang arguments for bindgen (-I.., -D..)
 #   CARGO_TARGET_DIR       cargo's target directory ($(BUILD)/cargo)
 #   CARGO                  cargo (cargo)
+#   RUST_FEATURES          cargo features (freertos); freertos,coremqtt adds
+#                          the coreMQTT and backoffAlgorithm C APIs
 #
 # bindgen reads the same headers as the C build: demo_config.h, the
 # credentials, FreeRTOS (kernel, port, FreeRTOSConfig.h), mbedTLS with its
@@ -26,6 +28,7 @@
 # crate with the platform binding for this target.
 
 CARGO ?= cargo
+RUST_FEATURES ?= freertos
 CARGO_TARGET_DIR ?= $(BUILD)/cargo
 DEMO_CREDENTIALS_DIR ?= $(REPO)/certs/generated
 # cargo runs in the repository and bindgen in the crate: absolute paths only.
@@ -67,7 +70,7 @@ _cargo = cd "$(REPO)" && env CARGO_TARGET_DIR="$(CARGO_TARGET_DIR)" \
 	DEMO_CLANG_ARGS_FILE="$(RUST_CLANG_ARGS_FILE)" \
 	CC_$(_target_var)="$(CC)" CFLAGS_$(_target_var)="$(CPU_FLAGS)" \
 	$(CARGO) $(1) --release --locked -p rust-component --lib \
-	--target $(RUST_TARGET) --features freertos $(if $(filter 1,$(V)),,--quiet)
+	--target $(RUST_TARGET) --features $(RUST_FEATURES) $(if $(filter 1,$(V)),,--quiet)
 
 $(RUST_LIB): $(RUST_CLANG_ARGS_FILE) FORCE
 	$(call say,CARGO,$(RUST_TARGET))$(call _cargo,build)
