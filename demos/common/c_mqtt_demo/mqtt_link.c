@@ -275,7 +275,7 @@ enum mqtt_link_status mqtt_link_open(struct mqtt_link *link,
 				     bool *session_present)
 {
 	BackoffAlgorithmContext_t retry;
-	char why[128];
+	char why[300];
 	uint32_t delay_ms = 0;
 	bool random_failed;
 	int r;
