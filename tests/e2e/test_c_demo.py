@@ -75,7 +75,9 @@ def test_c_demo_runs_end_to_end_in_the_posix_image(pki, client_id):
 
 def test_c_demo_retries_tls_with_backoff_until_the_broker_is_up(pki):
     exe = c_posix_image(pki)
-    with Broker(pki, port=image_port(), start_delay=2.0) as broker:
+    # Up after 1 s: 8 full-jitter retries (ceilings 200, 400, 800, 1000... ms) wait 3.2 s on
+    # average, so the retries outlast the outage.
+    with Broker(pki, port=image_port(), start_delay=1.0) as broker:
         run = run_image(exe, timeout=RUN_TIMEOUT)
         assert run.rc == 0, run.log
         broker.wait_for_log(r"New client connected", timeout=5)
