@@ -592,6 +592,25 @@ fn connect_checks_its_arguments_and_reports_refusal() {
             MQTT_Connect(s.c(), ptr::null(), ptr::null(), 0, &mut present),
             BAD_PARAMETER
         );
+        // A client id is required, as in coreMQTT: NULL or empty is refused.
+        let null_empty = ConnectInfo {
+            client_id_len: 0,
+            ..info
+        };
+        assert_eq!(
+            MQTT_Connect(s.c(), &null_empty, ptr::null(), 0, &mut present),
+            BAD_PARAMETER
+        );
+        let empty = ConnectInfo {
+            client_id: b"abc".as_ptr(),
+            client_id_len: 0,
+            ..info
+        };
+        assert_eq!(
+            MQTT_Connect(s.c(), &empty, ptr::null(), 0, &mut present),
+            BAD_PARAMETER
+        );
+        assert!(s.sent().is_empty(), "nothing sent for a bad client id");
         let ok = ConnectInfo {
             client_id: b"abc".as_ptr(),
             ..info
