@@ -89,6 +89,11 @@
  * Stated with the function, not among the deviations at the top. */
 #define DEV_DISCONNECT_ENDS_SESSION TEST_OURS
 
+/* transport_interface.h: "this engine builds each packet in the network
+ * buffer and sends it with one send() call" - writev is never called.
+ * Upstream sends CONNECT, SUBSCRIBE and PUBLISH through writev when set. */
+#define DEV_WRITEV_UNUSED TEST_OURS
+
 /* ---- found by the differential check, not documented yet ---- */
 
 /* MQTT-3.1.2-22: a password without a user name is MQTTBadParameter.
@@ -144,6 +149,12 @@
  * "a/b" matches "a/+/#". Upstream: no match (it handles "#" after a plain
  * level only). */
 #define UNDOC_HASH_AFTER_PLUS_MATCHES_PARENT TEST_OURS
+
+/* lastPacketRxTime is set when bytes arrive: by the CONNACK, and by part
+ * of a packet. Upstream sets it when a packet was handled by a loop (0
+ * after MQTT_Connect, unchanged by a partial packet). */
+#define UNDOC_RX_TIME_AT_CONNACK TEST_OURS
+#define UNDOC_RX_TIME_ON_BYTES TEST_OURS
 
 /* ---- known issues: bugs of this component, reported ---- */
 

@@ -102,6 +102,54 @@ static void connect_carries_will_user_name_and_password(void)
 		   "\x00\x04" "user" "\x00\x04" "p\0w!");
 }
 
+static void connect_checks_the_will(void)
+{
+	static uint8_t big[65536];
+	MQTTConnectInfo_t info = basic();
+	MQTTPublishInfo_t will = {
+		.qos = MQTTQoS0,
+		.pTopicName = "w",
+		.topicNameLength = 1,
+		.pPayload = big,
+		.payloadLength = sizeof(big),
+	};
+	bool present;
+
+	CHECK(fixture_init(256, true));
+	FEED("\x20\x02\x00\x00");
+	CHECK_STATUS(do_connect(&info, &will, 1000, &present),
+		     MQTTBadParameter);
+	CHECK_NOTHING_SENT();
+	will.payloadLength = 1;
+	will.pTopicName = "w/#";
+	will.topicNameLength = 3;
+	if (DEV_TOPIC_CHECKS) {
+		CHECK_STATUS(do_connect(&info, &will, 1000, &present),
+			     MQTTBadParameter);
+		CHECK_NOTHING_SENT();
+	} else {
+		CHECK_STATUS(do_connect(&info, &will, 1000, &present),
+			     MQTTSuccess);
+	}
+}
+
+/* writev is optional; with or without it the same bytes go out. */
+static void connect_with_writev(void)
+{
+	MQTTConnectInfo_t info = basic();
+	bool present;
+
+	CHECK(fixture_init(256, true));
+	fx.ctx.transportInterface.writev = fake_writev;
+	FEED("\x20\x02\x00\x00");
+	CHECK_STATUS(do_connect(&info, NULL, 1000, &present), MQTTSuccess);
+	CHECK_SENT(CONNECT_BASIC);
+	if (DEV_WRITEV_UNUSED)
+		CHECK_INT(net.writev_calls, 0);
+	else
+		CHECK(net.writev_calls > 0);
+}
+
 /* The connect flags byte (the 10th) for each combination. */
 static void connect_flags_follow_the_options(void)
 {
@@ -408,6 +456,29 @@ static void resumed_session_completes_both_flows(void)
 		CHECK_INT(fx.outgoing[i].packetId, 0);
 }
 
+/* An incoming QoS 2 publish awaiting PUBREL survives a resumed session. */
+static void resumed_session_keeps_incoming_records(void)
+{
+	MQTTConnectInfo_t info = basic();
+	bool present = false;
+
+	CHECK(fixture_connected(0));
+	FEED("\x34\x07\x00\x01t\x00\x09hi");
+	CHECK_STATUS(MQTT_ProcessLoop(&fx.ctx), MQTTSuccess);
+	info.cleanSession = false;
+	FEED("\x20\x02\x01\x00" "\x62\x02\x00\x09");
+	CHECK_STATUS(do_connect(&info, NULL, 1000, &present), MQTTSuccess);
+	CHECK(present);
+	CHECK_INT(fx.incoming[0].packetId, 9);
+	CHECK_INT(fx.incoming[0].publishState, MQTTPubRelPending);
+	net_clear_sent();
+	CHECK_STATUS(MQTT_ProcessLoop(&fx.ctx), MQTTSuccess);
+	CHECK_SENT("\x70\x02\x00\x09");
+	CHECK_INT(event_count, 2);
+	CHECK_INT(events[1].type, MQTT_PACKET_TYPE_PUBREL);
+	CHECK_INT(fx.incoming[0].packetId, 0);
+}
+
 static void new_session_clears_the_records(void)
 {
 	MQTTConnectInfo_t info = basic();
@@ -482,6 +553,8 @@ const struct unit_test connect_tests[] = {
 	UNIT_TEST(connect_rejects_bad_arguments),
 	UNIT_TEST(connect_sends_connect_and_accepts_connack),
 	UNIT_TEST(connect_carries_will_user_name_and_password),
+	UNIT_TEST(connect_checks_the_will),
+	UNIT_TEST(connect_with_writev),
 	UNIT_TEST(connect_flags_follow_the_options),
 	UNIT_TEST(connect_password_without_user_name),
 	UNIT_TEST(connect_reports_refusal_codes),
@@ -495,6 +568,7 @@ const struct unit_test connect_tests[] = {
 	UNIT_TEST(connect_transport_failures),
 	UNIT_TEST(resumed_session_resends_pubrel),
 	UNIT_TEST(resumed_session_completes_both_flows),
+	UNIT_TEST(resumed_session_keeps_incoming_records),
 	UNIT_TEST(new_session_clears_the_records),
 	UNIT_TEST(resend_queries_reject_null_arguments),
 	UNIT_TEST(disconnect_sends_disconnect),

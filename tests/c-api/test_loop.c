@@ -108,6 +108,18 @@ static void incoming_qos0_publish_byte_for_byte(void)
 	CHECK_INT(fx.ctx.index, 0);
 }
 
+/* An empty payload is pPayload NULL, payloadLength 0. */
+static void incoming_publish_with_an_empty_payload(void)
+{
+	CHECK(fixture_connected(0));
+	FEED("\x30\x03\x00\x01t");
+	CHECK_STATUS(loop(), MQTTSuccess);
+	CHECK_INT(event_count, 1);
+	CHECK_INT(events[0].topic_at, 4);
+	CHECK_INT(events[0].payload_len, 0);
+	CHECK_INT(events[0].payload_at, -1);
+}
+
 /* Remaining length 200 takes two bytes: a three-byte fixed header. */
 static void incoming_publish_with_a_long_header(void)
 {
@@ -151,6 +163,36 @@ static void incoming_qos1_is_acknowledged_after_the_callback(void)
 	CHECK_INT(incoming_used(), 0);
 	CHECK_STATUS(loop(), MQTTSuccess);
 	CHECK(!fx.ctx.controlPacketSent);
+}
+
+static void receive_loop_acknowledges_too(void)
+{
+	CHECK(fixture_connected(0));
+	FEED("\x32\x07\x00\x01t\x00\x07hi" "\x34\x07\x00\x01t\x00\x08hi");
+	CHECK_STATUS(MQTT_ReceiveLoop(&fx.ctx), MQTTSuccess);
+	CHECK_SENT("\x40\x02\x00\x07");
+	CHECK_STATUS(MQTT_ReceiveLoop(&fx.ctx), MQTTSuccess);
+	CHECK_SENT("\x50\x02\x00\x08");
+	CHECK_INT(event_count, 2);
+	CHECK_INT(events[1].sent_before, 0);
+}
+
+/* lastPacketRxTime: when the last packet came in. */
+static void receive_times_are_recorded(void)
+{
+	CHECK(fixture_connected(0));
+	CHECK_INT(fx.ctx.lastPacketRxTime, UNDOC_RX_TIME_AT_CONNACK ? 1000 : 0);
+	clock_advance(1000);
+	FEED("\x30\x03\x00");
+	CHECK_STATUS(loop(), MQTTNeedMoreBytes);
+	clock_advance(1000);
+	FEED("\x01t");
+	CHECK_STATUS(loop(), MQTTSuccess);
+	CHECK_INT(fx.ctx.lastPacketRxTime, 3000);
+	clock_advance(1000);
+	FEED("\x30");
+	CHECK_STATUS(loop(), MQTTNeedMoreBytes);
+	CHECK_INT(fx.ctx.lastPacketRxTime, UNDOC_RX_TIME_ON_BYTES ? 4000 : 3000);
 }
 
 static void incoming_qos1_without_incoming_records(void)
@@ -705,8 +747,11 @@ const struct unit_test loop_tests[] = {
 	UNIT_TEST(idle_loop_is_success),
 	UNIT_TEST(one_packet_per_pass),
 	UNIT_TEST(incoming_qos0_publish_byte_for_byte),
+	UNIT_TEST(incoming_publish_with_an_empty_payload),
 	UNIT_TEST(incoming_publish_with_a_long_header),
 	UNIT_TEST(incoming_qos1_is_acknowledged_after_the_callback),
+	UNIT_TEST(receive_loop_acknowledges_too),
+	UNIT_TEST(receive_times_are_recorded),
 	UNIT_TEST(incoming_qos1_without_incoming_records),
 	UNIT_TEST(incoming_qos2_is_delivered_once),
 	UNIT_TEST(incoming_qos2_without_a_free_record),

@@ -428,7 +428,11 @@ fn deliver(x: &mut Ctx, f: Frame, keep_alive: bool) -> Result<(), Error> {
                 topic: p.topic.as_ptr(),
                 // A topic is at most 65,535 bytes (a two-byte length).
                 topic_len: p.topic.len() as u16,
-                payload: p.payload.as_ptr().cast::<c_void>(),
+                // coreMQTT: no payload is a NULL pointer.
+                payload: match p.payload.is_empty() {
+                    true => ptr::null(),
+                    false => p.payload.as_ptr().cast::<c_void>(),
+                },
                 payload_len: p.payload.len(),
             };
             call(x, f, id, &mut info, SUCCESS);

@@ -40,6 +40,7 @@ struct Seen {
     qos: CEnum,
     remaining: Vec<u8>,
     header_len: usize,
+    payload_null: bool,
 }
 
 unsafe extern "C" fn recv(nc: NetworkContext, buf: *mut c_void, n: usize) -> i32 {
@@ -89,12 +90,17 @@ unsafe extern "C" fn callback(ctx: *mut MqttContext, p: *mut PacketInfo, d: *mut
         remaining: unsafe { std::slice::from_raw_parts(p.remaining_data, p.remaining_length) }
             .to_vec(),
         header_len: p.header_length,
+        payload_null: false,
     };
     if !d.publish_info.is_null() {
         let i = unsafe { &*d.publish_info };
         s.topic = unsafe { std::slice::from_raw_parts(i.topic, i.topic_len.into()) }.to_vec();
-        s.payload =
-            unsafe { std::slice::from_raw_parts(i.payload.cast::<u8>(), i.payload_len) }.to_vec();
+        s.payload_null = i.payload.is_null();
+        if !s.payload_null {
+            s.payload =
+                unsafe { std::slice::from_raw_parts(i.payload.cast::<u8>(), i.payload_len) }
+                    .to_vec();
+        }
         s.qos = i.qos;
     }
     EVENTS.with(|e| e.borrow_mut().push(s));
@@ -489,6 +495,23 @@ fn callback_may_publish_but_not_re_enter_the_loop() {
     assert_eq!(s.process(), SUCCESS);
     assert_eq!(s.sent(), b"\x30\x09\x00\x04echopay\x40\x02\x00\x09");
     assert_eq!(s.ctx.vars.in_callback, 0);
+}
+
+#[test]
+fn empty_payload_is_a_null_pointer() {
+    let mut s = setup(64);
+    s.connect(0);
+    s.feed(b"\x30\x03\x00\x01t\x30\x04\x00\x01tx");
+    assert_eq!(s.process(), SUCCESS);
+    assert_eq!(s.process(), SUCCESS);
+    let ev = events();
+    assert_eq!(ev.len(), 2);
+    assert!(
+        ev[0].payload_null && ev[0].payload.is_empty(),
+        "pPayload NULL"
+    );
+    assert!(!ev[1].payload_null);
+    assert_eq!(ev[1].payload, b"x");
 }
 
 #[test]
