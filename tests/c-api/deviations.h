@@ -89,6 +89,11 @@
  * Stated with the function, not among the deviations at the top. */
 #define DEV_DISCONNECT_ENDS_SESSION TEST_OURS
 
+/* "every packet from the network validated before it is read": an
+ * incoming PUBLISH whose topic is no topic name (empty, with a wildcard,
+ * not UTF-8) is MQTTBadResponse. Upstream delivers it. */
+#define DEV_INCOMING_TOPIC_CHECKS TEST_OURS
+
 /* transport_interface.h: "this engine builds each packet in the network
  * buffer and sends it with one send() call" - writev is never called.
  * Upstream sends CONNECT, SUBSCRIBE and PUBLISH through writev when set. */
@@ -149,6 +154,29 @@
  * "a/b" matches "a/+/#". Upstream: no match (it handles "#" after a plain
  * level only). */
 #define UNDOC_HASH_AFTER_PLUS_MATCHES_PARENT TEST_OURS
+
+/* An incoming QoS 0 PUBLISH with DUP set (MQTT-3.3.1-2) is
+ * MQTTBadResponse and ends the connection. Upstream delivers it. */
+#define UNDOC_INCOMING_QOS0_DUP TEST_OURS
+
+/* An incoming QoS 2 PUBLISH without an incoming record table is dropped
+ * with MQTTNoMemory (connection kept). Upstream: MQTTRecvFailed. */
+#define UNDOC_QOS2_NO_RECORD_IS_NO_MEMORY TEST_OURS
+
+/* MQTT_Publish with dup for an id whose PUBREC came already (awaiting
+ * PUBCOMP): sent, MQTTSuccess, the record stays. Upstream sends it too
+ * but returns MQTTIllegalState. */
+#define UNDOC_DUP_IN_ANY_PHASE TEST_OURS
+
+/* PUBLISH: the fixed header and topic name are built in the free part of
+ * the network buffer, MQTTNoMemory if they do not fit (core_mqtt.h names
+ * CONNECT, SUBSCRIBE and UNSUBSCRIBE only). Upstream sends them. */
+#define UNDOC_PUBLISH_HEAD_IN_BUFFER TEST_OURS
+
+/* Half a CONNACK and then nothing until timeoutMs: MQTTNoDataAvailable.
+ * Upstream: MQTTRecvFailed (MQTT_RECV_POLLING_TIMEOUT_MS inside the
+ * packet). */
+#define UNDOC_HALF_CONNACK_IS_NO_DATA TEST_OURS
 
 /* lastPacketRxTime is set when bytes arrive: by the CONNACK, and by part
  * of a packet. Upstream sets it when a packet was handled by a loop (0

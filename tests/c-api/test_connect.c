@@ -329,6 +329,21 @@ static void connack_paused_after_its_first_byte(void)
 						   MQTTBadResponse);
 }
 
+/* Half a CONNACK, then nothing until the timeout. */
+static void connack_stops_half_way(void)
+{
+	MQTTConnectInfo_t info = basic();
+	bool present;
+
+	CHECK(fixture_init(256, true));
+	tick_ms = 10;
+	FEED("\x20\x02\x00");
+	CHECK_STATUS(do_connect(&info, NULL, 1000, &present),
+		     UNDOC_HALF_CONNACK_IS_NO_DATA ? MQTTNoDataAvailable :
+						     MQTTRecvFailed);
+	CHECK_INT(fx.ctx.connectStatus, MQTTNotConnected);
+}
+
 /* Bytes after the CONNACK are the next packet, not lost. */
 static void connack_followed_by_a_publish(void)
 {
@@ -564,6 +579,7 @@ const struct unit_test connect_tests[] = {
 	UNIT_TEST(connack_timeout_is_measured_on_the_clock),
 	UNIT_TEST(connack_may_arrive_a_byte_at_a_time),
 	UNIT_TEST(connack_paused_after_its_first_byte),
+	UNIT_TEST(connack_stops_half_way),
 	UNIT_TEST(connack_followed_by_a_publish),
 	UNIT_TEST(connect_transport_failures),
 	UNIT_TEST(resumed_session_resends_pubrel),

@@ -5,6 +5,7 @@
  * acknowledgements after the callback, QoS 1/2 in both directions,
  * keep-alive, MQTT_Ping and malformed input.
  */
+#include <stdio.h>
 #include <string.h>
 
 #include "deviations.h"
@@ -669,6 +670,141 @@ static void malformed_input_is_bad_response(void)
 	}
 }
 
+/* Packets a broker should not send but that are no protocol violation
+ * worth the connection, and some that are. */
+static void unusual_input(void)
+{
+	static const struct {
+		const char *bytes;
+		size_t len;
+		MQTTStatus_t status;
+		size_t events;
+	} cases[] = {
+		/* QoS 0 with DUP */
+		{ "\x38\x04\x00\x01tx", 6,
+		  UNDOC_INCOMING_QOS0_DUP ? MQTTBadResponse : MQTTSuccess,
+		  UNDOC_INCOMING_QOS0_DUP ? 0 : 1 },
+		{ "\x32\x05\x00\x01t\x00\x00", 7, MQTTBadResponse, 0 }, /* id 0 */
+		{ "\x40\x02\x00\x00", 4, MQTTBadResponse, 0 },  /* PUBACK id 0 */
+		{ "\x90\x03\x00\x00\x00", 5, MQTTBadResponse, 0 }, /* SUBACK id 0 */
+		{ "\xb0\x02\x00\x00", 4, MQTTBadResponse, 0 },  /* UNSUBACK id 0 */
+		{ "\x42\x02\x00\x01", 4, MQTTBadResponse, 0 },  /* PUBACK flags */
+		{ "\x92\x03\x00\x01\x00", 5, MQTTBadResponse, 0 }, /* SUBACK flags */
+		{ "\xd0\x80\x00", 3, MQTTBadResponse, 0 },      /* length 0 in 2 bytes */
+		{ "\x90\x02\x00\x01", 4, MQTTBadResponse, 0 },  /* SUBACK, no code */
+		/* topic names that are none: empty, a wildcard, not UTF-8 */
+		{ "\x30\x03\x00\x00x", 5,
+		  DEV_INCOMING_TOPIC_CHECKS ? MQTTBadResponse : MQTTSuccess,
+		  DEV_INCOMING_TOPIC_CHECKS ? 0 : 1 },
+		{ "\x30\x04\x00\x01+x", 6,
+		  DEV_INCOMING_TOPIC_CHECKS ? MQTTBadResponse : MQTTSuccess,
+		  DEV_INCOMING_TOPIC_CHECKS ? 0 : 1 },
+		{ "\x30\x04\x00\x01\xffx", 6,
+		  DEV_INCOMING_TOPIC_CHECKS ? MQTTBadResponse : MQTTSuccess,
+		  DEV_INCOMING_TOPIC_CHECKS ? 0 : 1 },
+		{ "\xe0\x00", 2, MQTTBadResponse, 0 },            /* DISCONNECT */
+		{ "\x82\x02\x00\x01", 4, MQTTBadResponse, 0 },  /* SUBSCRIBE */
+		{ "\xf0\x00", 2, MQTTBadResponse, 0 },            /* reserved 15 */
+	};
+	size_t i;
+	bool ok = true;
+
+	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		MQTTStatus_t st;
+
+		if (!fixture_connected(0))
+			return;
+		net_feed(cases[i].bytes, cases[i].len);
+		st = loop();
+		if (st != cases[i].status || event_count != cases[i].events) {
+			printf("  case %zu: %s, %zu events\n", i,
+			       MQTT_Status_strerror(st), event_count);
+			ok = false;
+		}
+	}
+	CHECK(ok);
+}
+
+static void subscribe_many_filters(void)
+{
+	static const MQTTSubscribeInfo_t six[] = {
+		{ MQTTQoS0, "a", 1 }, { MQTTQoS1, "b", 1 }, { MQTTQoS2, "c", 1 },
+		{ MQTTQoS0, "d", 1 }, { MQTTQoS1, "e", 1 }, { MQTTQoS2, "f", 1 },
+	};
+
+	CHECK(fixture_connected(0));
+	CHECK_STATUS(MQTT_Subscribe(&fx.ctx, six, 6, 0x0102), MQTTSuccess);
+	CHECK_SENT("\x82\x1a\x01\x02"
+		   "\x00\x01" "a" "\x00" "\x00\x01" "b" "\x01"
+		   "\x00\x01" "c" "\x02" "\x00\x01" "d" "\x00"
+		   "\x00\x01" "e" "\x01" "\x00\x01" "f" "\x02");
+	CHECK_STATUS(MQTT_Unsubscribe(&fx.ctx, six, 6, 0x0103), MQTTSuccess);
+	CHECK_SENT("\xa2\x14\x01\x03"
+		   "\x00\x01" "a" "\x00\x01" "b" "\x00\x01" "c"
+		   "\x00\x01" "d" "\x00\x01" "e" "\x00\x01" "f");
+}
+
+static void incoming_qos2_without_incoming_records(void)
+{
+	CHECK(fixture_init(256, false));
+	CHECK(fixture_connect(0));
+	FEED("\x34\x07\x00\x01t\x00\x07hi");
+	CHECK_STATUS(loop(), UNDOC_QOS2_NO_RECORD_IS_NO_MEMORY ? MQTTNoMemory :
+								MQTTRecvFailed);
+	CHECK_INT(event_count, 0);
+	CHECK_NOTHING_SENT();
+}
+
+/* A packet exactly as large as the buffer is delivered; one byte more is
+ * dropped. */
+static void packet_as_large_as_the_buffer(void)
+{
+	uint8_t packet[33] = { 0x30, 30, 0x00, 0x01, 't' };
+
+	CHECK(fixture_init(32, true));
+	CHECK(fixture_connect(0));
+	net_feed(packet, 32);
+	CHECK_STATUS(loop(), MQTTSuccess);
+	CHECK_INT(event_count, 1);
+	CHECK_INT(events[0].payload_len, 27);
+	packet[1] = 31;
+	net_feed(packet, 33);
+	FEED("\x30\x04\x00\x01t1");
+	while (event_count == 1 && net.recv_calls < 50)
+		(void)loop();
+	CHECK_INT(event_count, 2);
+	CHECK_INT(events[1].payload_len, 1);
+}
+
+/* An incoming QoS 1 publish while the incoming table is full. */
+static void incoming_qos1_with_the_table_full(void)
+{
+	CHECK(fixture_connected(0));
+	CHECK_STATUS(MQTT_InitStatefulQoS(&fx.ctx, fx.outgoing, FIX_RECORDS,
+					  fx.incoming, 1), MQTTSuccess);
+	FEED("\x34\x07\x00\x01t\x00\x01hi" "\x32\x07\x00\x01t\x00\x02hi");
+	CHECK_STATUS(loop(), MQTTSuccess);
+	CHECK_SENT("\x50\x02\x00\x01");
+	if (DEV_QOS1_NO_RECORD) {
+		CHECK_STATUS(loop(), MQTTSuccess);
+		CHECK_SENT("\x40\x02\x00\x02");
+		CHECK_INT(event_count, 2);
+	} else {
+		CHECK_STATUS(loop(), MQTTNoMemory);
+		CHECK_NOTHING_SENT();
+		CHECK_INT(event_count, 1);
+	}
+}
+
+static void keep_alive_ping_send_failure(void)
+{
+	CHECK(fixture_connected(5));
+	clock_advance(5000);
+	PLAN_SEND(-1);
+	CHECK_STATUS(loop(), MQTTSendFailed);
+	CHECK(!fx.ctx.waitingForPingResp);
+}
+
 static void echo(MQTTContext_t *ctx, const struct event *ev)
 {
 	MQTTPublishInfo_t m = {
@@ -775,7 +911,13 @@ const struct unit_test loop_tests[] = {
 	UNIT_TEST(partial_packet_that_never_completes),
 	UNIT_TEST(transport_error_is_recv_failed),
 	UNIT_TEST(packet_larger_than_the_buffer_is_dropped),
+	UNIT_TEST(packet_as_large_as_the_buffer),
+	UNIT_TEST(incoming_qos1_with_the_table_full),
+	UNIT_TEST(keep_alive_ping_send_failure),
 	UNIT_TEST(malformed_input_is_bad_response),
+	UNIT_TEST(unusual_input),
+	UNIT_TEST(subscribe_many_filters),
+	UNIT_TEST(incoming_qos2_without_incoming_records),
 	UNIT_TEST(callback_may_publish),
 	UNIT_TEST(callback_may_not_reenter_the_loop),
 	UNIT_TEST(callback_may_disconnect),

@@ -226,6 +226,35 @@ static void publish_payload_larger_than_the_buffer(void)
 				net.out_len, want, sizeof(want)));
 }
 
+/* The fixed header and topic name must fit the free part of the buffer;
+ * the payload need not. */
+static void publish_topic_larger_than_the_buffer(void)
+{
+	char topic[40];
+	MQTTPublishInfo_t m = message("t", "x", MQTTQoS0);
+
+	memset(topic, 't', sizeof(topic));
+	m.pTopicName = topic;
+	m.topicNameLength = sizeof(topic);
+	CHECK(fixture_init(32, true));
+	CHECK(fixture_connect(0));
+	CHECK_STATUS(MQTT_Publish(&fx.ctx, &m, 0),
+		     UNDOC_PUBLISH_HEAD_IN_BUFFER ? MQTTNoMemory : MQTTSuccess);
+}
+
+/* A resend with dup of a QoS 2 publish whose PUBREC already came. */
+static void publish_dup_after_pubrec(void)
+{
+	CHECK(fixture_connected(0));
+	CHECK_STATUS(publish_qos(MQTTQoS2, false, 4), MQTTSuccess);
+	FEED("\x50\x02\x00\x04");
+	CHECK_STATUS(MQTT_ProcessLoop(&fx.ctx), MQTTSuccess);
+	net_clear_sent();
+	CHECK_STATUS(publish_qos(MQTTQoS2, true, 4),
+		     UNDOC_DUP_IN_ANY_PHASE ? MQTTSuccess : MQTTIllegalState);
+	CHECK_SENT("\x3c\x06\x00\x01t\x00\x04x");
+}
+
 static void publish_send_failure(void)
 {
 	MQTTStateCursor_t cursor = MQTT_STATE_CURSOR_INITIALIZER;
@@ -312,6 +341,8 @@ const struct unit_test publish_tests[] = {
 	UNIT_TEST(publish_no_memory_when_records_are_full),
 	UNIT_TEST(publish_goes_out_in_pieces),
 	UNIT_TEST(publish_payload_larger_than_the_buffer),
+	UNIT_TEST(publish_topic_larger_than_the_buffer),
+	UNIT_TEST(publish_dup_after_pubrec),
 	UNIT_TEST(publish_send_failure),
 	UNIT_TEST(publish_send_stall_times_out),
 	UNIT_TEST(publish_when_not_connected),
