@@ -301,6 +301,14 @@ static void connack_timeout_is_measured_on_the_clock(void)
 	CHECK(now_ms >= 1500);
 	CHECK(now_ms < 1700);
 	CHECK_INT(fx.ctx.connectStatus, MQTTNotConnected);
+
+	/* Across the clock wrapping. */
+	CHECK(fixture_init(256, true));
+	now_ms = UINT32_MAX - 99;
+	tick_ms = 10;
+	CHECK_STATUS(do_connect(&info, NULL, 500, &present), MQTTNoDataAvailable);
+	CHECK(now_ms >= 400);
+	CHECK(now_ms < 600);
 }
 
 static void connack_may_arrive_a_byte_at_a_time(void)

@@ -805,6 +805,50 @@ static void keep_alive_ping_send_failure(void)
 	CHECK(!fx.ctx.waitingForPingResp);
 }
 
+/* The clock may wrap: intervals are differences. */
+static void keep_alive_across_the_clock_wrapping(void)
+{
+	CHECK(fixture_init(256, true));
+	now_ms = UINT32_MAX - 1999;
+	CHECK(fixture_connect(5));
+	clock_advance(4999);
+	CHECK_STATUS(loop(), MQTTSuccess);
+	CHECK_NOTHING_SENT();
+	clock_advance(1);
+	CHECK_STATUS(loop(), MQTTSuccess);
+	CHECK_SENT("\xc0\x00");
+	CHECK_INT(fx.ctx.pingReqSendTimeMs, 3000);
+	clock_advance(5001);
+	CHECK_STATUS(loop(), MQTTKeepAliveTimeout);
+}
+
+static uint8_t other_out[16];
+static size_t other_len;
+
+static int32_t other_send(NetworkContext_t *ctx, const void *buf, size_t len)
+{
+	(void)ctx;
+	if (len > sizeof(other_out) - other_len)
+		len = sizeof(other_out) - other_len;
+	memcpy(&other_out[other_len], buf, len);
+	other_len += len;
+	return (int32_t)len;
+}
+
+/* The application may swap the transport between calls. */
+static void transport_is_read_on_every_call(void)
+{
+	CHECK(fixture_connected(0));
+	other_len = 0;
+	fx.ctx.transportInterface.send = other_send;
+	CHECK_STATUS(MQTT_Ping(&fx.ctx), MQTTSuccess);
+	CHECK_NOTHING_SENT();
+	CHECK_BYTES(other_out, other_len, "\xc0\x00");
+	fx.ctx.transportInterface.send = fake_send;
+	CHECK_STATUS(MQTT_Ping(&fx.ctx), MQTTSuccess);
+	CHECK_SENT("\xc0\x00");
+}
+
 static void echo(MQTTContext_t *ctx, const struct event *ev)
 {
 	MQTTPublishInfo_t m = {
@@ -914,6 +958,8 @@ const struct unit_test loop_tests[] = {
 	UNIT_TEST(packet_as_large_as_the_buffer),
 	UNIT_TEST(incoming_qos1_with_the_table_full),
 	UNIT_TEST(keep_alive_ping_send_failure),
+	UNIT_TEST(keep_alive_across_the_clock_wrapping),
+	UNIT_TEST(transport_is_read_on_every_call),
 	UNIT_TEST(malformed_input_is_bad_response),
 	UNIT_TEST(unusual_input),
 	UNIT_TEST(subscribe_many_filters),
