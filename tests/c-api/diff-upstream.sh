@@ -50,7 +50,7 @@ done
 for src in main.c unit.c fake.c test_init.c test_connect.c test_publish.c \
 	test_subscribe.c test_loop.c test_topic.c test_backoff.c; do
 	obj="$build/${src%.c}.o"
-	"$CC" -std=c11 -O1 -g -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes \
+	"$CC" -std=c11 -O1 -g -Wall -Wextra -Werror -Wpedantic -Wconversion -Wshadow -Wstrict-prototypes \
 		-Wmissing-prototypes -Wcast-qual -Wwrite-strings -DTEST_UPSTREAM \
 		"${cfg[@]}" "${inc[@]}" -c "$here/$src" -o "$obj"
 	objs+=("$obj")
