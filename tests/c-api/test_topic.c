@@ -46,9 +46,9 @@ static const struct match_case cases[] = {
 	{ "a/b", "#", true },
 	{ "/", "#", true },
 	{ "a/b/c", "a/+/#", true },
-	{ "a/b", "a/+/#", UNDOC_HASH_AFTER_PLUS_MATCHES_PARENT },
-	{ "a", "+/#", UNDOC_HASH_AFTER_PLUS_MATCHES_PARENT },
-	{ "a/b", "+/+/#", UNDOC_HASH_AFTER_PLUS_MATCHES_PARENT },
+	{ "a/b", "a/+/#", DEV_MATCH_TOPIC_AS_SECTION_4_7 },
+	{ "a", "+/#", DEV_MATCH_TOPIC_AS_SECTION_4_7 },
+	{ "a/b", "+/+/#", DEV_MATCH_TOPIC_AS_SECTION_4_7 },
 	{ "a/b/c", "+/#", true },
 	{ "a", "a/+/#", false },
 	{ "b/c", "a/#", false },
@@ -62,9 +62,8 @@ static const struct match_case cases[] = {
 	{ "$SYS", "$SYS/#", true },
 	{ "a/$SYS", "a/+", true },
 	{ "a/$SYS", "+/$SYS", true },
-	/* wildcard characters in a name are plain bytes there */
-	{ "a/+", "a/+", true },
-	{ "a/#", "a/#", true },
+	{ "/", "+/+", DEV_MATCH_TOPIC_AS_SECTION_4_7 },
+	{ "b", "+/#", DEV_MATCH_TOPIC_AS_SECTION_4_7 },
 };
 
 static bool one_case(const struct match_case *c)
@@ -97,6 +96,37 @@ static void match_topic_table(void)
 	CHECK_INT(wrong, 0);
 }
 
+/* A name with a wildcard, a filter with a misplaced one: no topic name or
+ * filter at all. Upstream compares them as plain bytes. */
+static void match_topic_invalid_names_and_filters(void)
+{
+	static const struct match_case invalid[] = {
+		{ "a/+", "a/+", true },
+		{ "a/#", "a/#", true },
+		{ "a/#", "a/+", true },
+		{ "ab", "a+", false },
+		{ "a/b", "#/b", false },
+		{ "a/b/c", "a/#/c", false },
+	};
+	size_t i, wrong = 0;
+	bool match;
+	MQTTStatus_t st;
+
+	for (i = 0; i < sizeof(invalid) / sizeof(invalid[0]); i++) {
+		const struct match_case *c = &invalid[i];
+
+		match = !c->match;
+		st = MQTT_MatchTopic(c->name, (uint16_t)strlen(c->name),
+				     c->filter, (uint16_t)strlen(c->filter),
+				     &match);
+		if (DEV_MATCH_TOPIC_AS_SECTION_4_7)
+			wrong += st != MQTTBadParameter;
+		else
+			wrong += st != MQTTSuccess || match != c->match;
+	}
+	CHECK_INT(wrong, 0);
+}
+
 static void match_topic_rejects_bad_arguments(void)
 {
 	bool match = true;
@@ -115,6 +145,7 @@ static void match_topic_rejects_bad_arguments(void)
 
 const struct unit_test topic_tests[] = {
 	UNIT_TEST(match_topic_table),
+	UNIT_TEST(match_topic_invalid_names_and_filters),
 	UNIT_TEST(match_topic_rejects_bad_arguments),
 	{ NULL, NULL },
 };
