@@ -176,8 +176,9 @@ unsafe fn connect(
     w: *const PublishInfo,
     timeout_ms: u32,
 ) -> Result<bool, Error> {
-    // coreMQTT requires a client identifier (no broker-assigned ones).
-    if info.client_id.is_null() || info.client_id_len == 0 {
+    // coreMQTT requires a client identifier (no broker-assigned ones); a
+    // NULL one with a length is refused by `text` below.
+    if info.client_id_len == 0 {
         return Err(Error::BadParameter);
     }
     // SAFETY (all blocks): the caller's strings and will, read during
