@@ -54,6 +54,11 @@ struct Script {
     echo_first: bool,
     answer_unsubscribe: bool,
     session_present: bool,
+    /// Bytes the broker sends right after the first PUBLISH reaches it,
+    /// before its answers to it.
+    after_first_publish: Vec<u8>,
+    /// Then send nothing more (a peer that stalls).
+    stall_after_first_publish: bool,
 }
 
 impl Default for Script {
@@ -66,6 +71,8 @@ impl Default for Script {
             echo_first: false,
             answer_unsubscribe: true,
             session_present: false,
+            after_first_publish: Vec::new(),
+            stall_after_first_publish: false,
         }
     }
 }
@@ -93,6 +100,8 @@ struct Broker {
     outbox: VecDeque<u8>,
     subscribed: Vec<String>,
     next_id: u16,
+    /// Sends nothing more (`Script::stall_after_first_publish`).
+    stalled: bool,
 }
 
 fn field(b: &[u8], at: &mut usize) -> Vec<u8> {
@@ -143,6 +152,26 @@ impl Broker {
                     (s.echo && self.subscribed.contains(&topic), s.echo_first)
                 };
                 let puback = srv::ack(kind::PUBACK, pid);
+                let (inject, stall) = {
+                    let mut s = self.w.script.borrow_mut();
+                    (
+                        std::mem::take(&mut s.after_first_publish),
+                        std::mem::take(&mut s.stall_after_first_publish),
+                    )
+                };
+                self.queue(&inject);
+                if stall {
+                    self.stalled = true;
+                }
+                if self.stalled {
+                    return self.w.sent.borrow_mut().push(Sent::Publish {
+                        id: pid,
+                        topic,
+                        payload,
+                        qos,
+                        dup: p.first & 0x08 != 0,
+                    });
+                }
                 if !echo_first && qos > 0 {
                     self.queue(&puback);
                 }
@@ -254,6 +283,7 @@ impl Network for Net {
             outbox: VecDeque::new(),
             subscribed: Vec::new(),
             next_id: 0x100,
+            stalled: false,
         })
     }
     fn disconnect(&mut self, _c: Broker) {
@@ -798,4 +828,66 @@ fn connect_error_status_round_trips() {
         assert_eq!(ConnectError::from_status(s).status(), s);
     }
     assert_eq!(ConnectError::from_status(4), ConnectError::HandshakeFailed);
+}
+
+#[test]
+fn an_incoming_packet_larger_than_the_buffer_is_logged_and_the_iteration_goes_on() {
+    let w = W::default();
+    let big = srv::publish("dev1/example/topic", &[b'x'; 700], 0, 0, false);
+    w.script.borrow_mut().after_first_publish = big.clone();
+    assert_eq!(run_demo(&w, &config()), Ok(()));
+    assert!(has_line(
+        &w,
+        Level::Warn,
+        &format!(
+            "discarded an incoming packet of {} bytes: larger than the network buffer (512 bytes)",
+            big.len()
+        )
+    ));
+    assert!(w
+        .lines
+        .borrow()
+        .iter()
+        .any(|(_, l)| l.starts_with("iteration 1 succeeded")));
+}
+
+#[test]
+fn a_repeated_puback_is_logged_and_ignored() {
+    let w = W::default();
+    // The broker acknowledges publish 2 twice (as after a resumed session).
+    w.script.borrow_mut().after_first_publish = srv::ack(kind::PUBACK, 2).to_vec();
+    assert_eq!(run_demo(&w, &config()), Ok(()));
+    assert!(has_line(
+        &w,
+        Level::Warn,
+        "ignored PUBACK for packet id 2: not in flight (repeated by the broker)"
+    ));
+    assert!(w
+        .lines
+        .borrow()
+        .iter()
+        .any(|(_, l)| l.starts_with("iteration 1 succeeded")));
+}
+
+#[test]
+fn a_peer_that_stalls_inside_a_packet_is_named_and_bounded() {
+    let w = W::default();
+    {
+        let mut s = w.script.borrow_mut();
+        // The first 3 bytes of a PUBLISH, then nothing.
+        s.after_first_publish = vec![0x30, 20, 0];
+        s.stall_after_first_publish = true;
+    }
+    let start = w.now.get();
+    assert_eq!(
+        run_demo(&w, &config()),
+        Err(DemoError::Mqtt(Step::Publish, Error::Stalled))
+    );
+    assert!(has_line(
+        &w,
+        Level::Error,
+        "iteration 1 failed: PUBLISH: peer stalled inside a packet for 1000 ms"
+    ));
+    // Bounded by the packet bound (1 s here), not by the process-loop timeout.
+    assert!(w.now.get() - start < 2000, "{} ms", w.now.get() - start);
 }
