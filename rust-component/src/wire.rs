@@ -338,15 +338,49 @@ pub fn connect(w: &mut Writer<'_>, c: &Connect<'_>) -> Result<usize, Error> {
 /// packet id); returns the size of the whole packet. `p.packet_id` must be
 /// non-zero for QoS 1 and 2. The caller sends the payload after these bytes.
 // Hosted builds inline it into the send path (see client::receive).
-#[cfg_attr(not(target_os = "none"), inline(always))]
+#[inline(always)]
 pub fn publish_head(w: &mut Writer<'_>, p: &Publish<'_>) -> Result<usize, Error> {
+    // One copy on Cortex-M, shared with the C API (flash); on hosts the
+    // payload's length read only where it is added (CPU: nothing more kept
+    // live across the topic check in the send path).
+    #[cfg(target_os = "none")]
+    return publish_head_sized(w, p, p.payload.len());
+    #[cfg(not(target_os = "none"))]
+    return publish_head_of(w, p, None);
+}
+
+/// [`publish_head`] for a payload of `payload_len` bytes, which `p.payload`
+/// need not hold: the C API builds PUBLISH headers for payloads it never
+/// sees (`MQTT_SerializePublishHeader`, `MQTT_GetPublishPacketSize`).
+/// `payload_len` must be a length a slice can have (at most `isize::MAX`,
+/// as the C API checks): the remaining length then cannot wrap, and a
+/// packet over [`MAX_REMAINING_LENGTH`] is `BadParameter`.
+#[cfg_attr(not(target_os = "none"), inline(always))]
+pub fn publish_head_sized(
+    w: &mut Writer<'_>,
+    p: &Publish<'_>,
+    payload_len: usize,
+) -> Result<usize, Error> {
+    publish_head_of(w, p, Some(payload_len))
+}
+
+/// Both of the above: `None` for `p.payload`'s own length, read only where
+/// it is added (the engine's send path keeps no extra value live across
+/// the topic check).
+#[inline(always)]
+fn publish_head_of(
+    w: &mut Writer<'_>,
+    p: &Publish<'_>,
+    payload_len: Option<usize>,
+) -> Result<usize, Error> {
     topic::validate_name(p.topic)?;
     let qos = p.qos as u8;
     if (qos == 0 && p.dup) || (qos > 0 && p.packet_id == 0) {
         return Err(Error::BadParameter);
     }
     let id_len = if qos > 0 { 2 } else { 0 };
-    let remaining = field_len(p.topic)? + id_len + p.payload.len();
+    // Cannot wrap for a length up to isize::MAX (see above).
+    let remaining = field_len(p.topic)? + id_len + payload_len.unwrap_or(p.payload.len());
     let first = (kind::PUBLISH << 4) | ((p.dup as u8) << 3) | (qos << 1) | p.retain as u8;
     let size = w.header(first, remaining)?;
     w.field(p.topic);
@@ -409,8 +443,7 @@ pub fn filters(
         topic::validate_filter(filter)?;
         remaining += field_len(filter)? + qos.is_some() as usize;
     }
-    let size = w.header((packet_kind << 4) | 0x02, remaining)?;
-    w.u16(packet_id);
+    let size = filters_head(w, packet_kind, packet_id, remaining)?;
     for i in 0..count {
         if let Some((filter, qos)) = list.get(i) {
             w.field(filter);
@@ -419,6 +452,23 @@ pub fn filters(
             }
         }
     }
+    Ok(size)
+}
+
+/// The fixed header and packet id of a SUBSCRIBE (`packet_kind`
+/// [`kind::SUBSCRIBE`]) or UNSUBSCRIBE whose remaining length is
+/// `remaining`; returns the size of the whole packet. [`filters`] writes its
+/// filters after it; the C API's `MQTT_Serialize(Un)subscribeHeader` is
+/// this alone.
+#[inline(always)]
+pub fn filters_head(
+    w: &mut Writer<'_>,
+    packet_kind: u8,
+    packet_id: u16,
+    remaining: usize,
+) -> Result<usize, Error> {
+    let size = w.header((packet_kind << 4) | 0x02, remaining)?;
+    w.u16(packet_id);
     Ok(size)
 }
 

@@ -11,6 +11,7 @@
 pub mod api;
 pub mod backoff_api;
 pub mod context;
+pub mod serializer;
 pub mod types;
 
 #[cfg(test)]

@@ -242,6 +242,67 @@ fn subscribe_and_unsubscribe_reject_bad_parameters() {
 }
 
 #[test]
+fn publish_head_sized_counts_a_payload_it_does_not_hold() {
+    // The header of a QoS 1 publish with a 200-byte payload: the remaining
+    // length (2 + 1 + 2 + 200 = 205) takes two bytes; the size is the
+    // whole packet's, only the header is written.
+    let p = Publish {
+        packet_id: 7,
+        ..Publish::new("t", b"", QoS::AtLeastOnce)
+    };
+    let mut buf = [0u8; 16];
+    let mut w = Writer::new(&mut buf);
+    assert_eq!(publish_head_sized(&mut w, &p, 200), Ok(208));
+    assert_eq!(w.finish(), Ok(8));
+    assert_eq!(buf[..8], [0x32, 0xcd, 0x01, 0, 1, b't', 0, 7]);
+    // The same bytes as the whole packet's first eight.
+    let payload = [b'x'; 200];
+    let whole = enc(|b| {
+        encode_publish(
+            b,
+            &Publish {
+                payload: &payload,
+                ..p
+            },
+        )
+    });
+    assert_eq!(whole[..8], buf[..8]);
+    // A dry run: the size and every check, nothing written.
+    assert_eq!(
+        publish_head_sized(&mut Writer::new(&mut []), &p, 200),
+        Ok(208)
+    );
+    // The largest remaining length, and one more.
+    let max = MAX_REMAINING_LENGTH - 5;
+    let dry = |n| publish_head_sized(&mut Writer::new(&mut []), &p, n);
+    assert_eq!(dry(max), Ok(MAX_REMAINING_LENGTH + 5));
+    assert_eq!(dry(max + 1), Err(Error::BadParameter));
+    assert_eq!(dry(isize::MAX as usize), Err(Error::BadParameter));
+}
+
+#[test]
+fn filters_head_is_the_start_of_subscribe_and_unsubscribe() {
+    for (k, first) in [(kind::SUBSCRIBE, 0x82), (kind::UNSUBSCRIBE, 0xa2)] {
+        let mut buf = [0u8; 8];
+        let mut w = Writer::new(&mut buf);
+        assert_eq!(filters_head(&mut w, k, 0x1234, 200), Ok(203));
+        assert_eq!(w.finish(), Ok(5));
+        assert_eq!(buf[..5], [first, 0xc8, 0x01, 0x12, 0x34]);
+        let mut w = Writer::new(&mut buf);
+        assert_eq!(
+            filters_head(&mut w, k, 1, MAX_REMAINING_LENGTH + 1),
+            Err(Error::BadParameter)
+        );
+    }
+    // The head of a whole packet built by `filters`.
+    let b = enc(|buf| encode_unsubscribe(buf, 10, &["a/b", "c/d"]));
+    let mut head = [0u8; 4];
+    let mut w = Writer::new(&mut head);
+    assert_eq!(filters_head(&mut w, kind::UNSUBSCRIBE, 10, 12), Ok(b.len()));
+    assert_eq!(head, b[..4]);
+}
+
+#[test]
 fn acks_ping_and_disconnect() {
     assert_eq!(enc(|b| encode_ack(b, kind::PUBACK, 10)), [0x40, 2, 0, 10]);
     assert_eq!(enc(|b| encode_ack(b, kind::PUBREC, 10)), [0x50, 2, 0, 10]);
