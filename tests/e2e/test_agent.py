@@ -59,8 +59,8 @@ def test_three_tasks_share_one_connection_through_the_agent(pki, client_id):
                         r"once, 30 messages delivered, 0 unmatched, 0 dropped, 0 "
                         r"acknowledgement timeouts", log)
     assert len(totals) == 2, log
-    # The tasks' work overlapped on the one connection.
-    assert all(int(most) >= 2 for _, most in totals), totals
+    # The tasks' work overlapped on the one connection (several acknowledgements awaited at once).
+    assert max(int(most) for _, most in totals) >= 2, totals
 
     # Each completion reached the task whose command it was: the packet ids the agent used for
     # task k's publishes, in order, are the ids task k's completions reported.
