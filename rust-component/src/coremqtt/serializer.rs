@@ -26,8 +26,28 @@ use crate::wire::{
     self, kind, Connect, Filters, Packet, Publish, QoS, Will, Writer, MAX_REMAINING_LENGTH,
 };
 
-/// A packet encoder over some [`Writer`]; returns the whole packet's size.
-type Encode<'e> = dyn Fn(&mut Writer<'_>) -> Result<usize, Error> + 'e;
+/// The packet a call describes, in the caller's C structures; converted
+/// to the engine's types on each use (by [`encode`]).
+#[derive(Clone, Copy)]
+enum Src<'a> {
+    /// CONNECT, with its will.
+    Connect(&'a ConnectInfo, Option<&'a PublishInfo>),
+    /// PUBLISH with this packet id.
+    Publish(&'a PublishInfo, u16, Part),
+    /// SUBSCRIBE or UNSUBSCRIBE (the packet kind): list, count, packet id.
+    Filters(*const SubscribeInfo, usize, u16, u8),
+}
+
+/// What of a PUBLISH is wanted.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Part {
+    /// Its size: DUP and the packet id do not count.
+    Size,
+    /// Up to the payload, which is not read.
+    Head,
+    /// All of it.
+    Whole,
+}
 
 fn done(r: Result<(), Error>) -> CEnum {
     match r {
@@ -101,28 +121,57 @@ fn remaining_of(size: usize) -> usize {
     rest
 }
 
-/// Run `enc` without writing: the packet's size, with every check.
-fn dry_run(enc: &Encode<'_>) -> Result<usize, Error> {
-    enc(&mut Writer::new(&mut []))
-}
-
-/// Write the first `len` bytes of the packet `enc` makes at `dst`, once a
-/// dry run has shown the packet is `total` bytes long (else
-/// `BadParameter`, nothing written). `len` is `total` for a whole packet,
-/// less for a header: the bytes past `len` are not written.
+/// The engine's encoder for `src`, run on `w`; returns the whole packet's
+/// size (also when `w` holds only part of it).
 ///
 /// # Safety
-/// `dst` points to `len` writable bytes that nothing else uses meanwhile.
-unsafe fn emit(dst: *mut u8, len: usize, total: usize, enc: &Encode<'_>) -> Result<(), Error> {
-    if dry_run(enc)? != total {
+/// The strings and lists `src` describes stay readable meanwhile.
+unsafe fn encode(src: Src<'_>, w: &mut Writer<'_>) -> Result<usize, Error> {
+    // SAFETY (all blocks): the function's contract.
+    match src {
+        Src::Connect(i, will) => wire::connect(w, &unsafe { connect_of(i, will) }?),
+        Src::Publish(i, id, part) => {
+            let p = unsafe { publish_of(i, id, part) }?;
+            if part != Part::Whole {
+                return wire::publish_head_sized(w, &p, i.payload_len);
+            }
+            let payload = unsafe { bytes(i.payload.cast::<u8>(), i.payload_len) }?;
+            let n = wire::publish_head_sized(w, &p, payload.len())?;
+            w.put(payload);
+            Ok(n)
+        }
+        Src::Filters(list, count, id, k) => unsafe { filters_into(w, list, count, id, k) },
+    }
+}
+
+/// `src`'s packet size, with every check; nothing written.
+///
+/// # Safety
+/// As [`encode`].
+unsafe fn dry_run(src: Src<'_>) -> Result<usize, Error> {
+    // SAFETY: the caller's contract.
+    unsafe { encode(src, &mut Writer::new(&mut [])) }
+}
+
+/// Write the first `len` bytes of `src`'s packet at `dst`, once a dry run
+/// has shown the packet is `total` bytes long (else `BadParameter`,
+/// nothing written). `len` is `total` for a whole packet, less for a
+/// header: the bytes past `len` are not written.
+///
+/// # Safety
+/// As [`encode`]; `dst` points to `len` writable bytes that nothing else
+/// uses meanwhile.
+unsafe fn emit(dst: *mut u8, len: usize, total: usize, src: Src<'_>) -> Result<(), Error> {
+    // SAFETY: the caller's contract.
+    if unsafe { dry_run(src) }? != total {
         return Err(Error::BadParameter);
     }
     // SAFETY: the function's contract.
     let out = unsafe { core::slice::from_raw_parts_mut(dst, len) };
-    let mut w = Writer::new(out);
     // The dry run passed, so only the end of `out` can stop it; a header
     // stops there on purpose.
-    enc(&mut w).map(|_| ())
+    // SAFETY: the caller's contract.
+    unsafe { encode(src, &mut Writer::new(out)) }.map(|_| ())
 }
 
 /// The caller's `MQTTFixedBuffer_t`: `BadParameter` when it or its buffer
@@ -206,8 +255,7 @@ unsafe fn connect_size(i: &ConnectInfo, w: *const PublishInfo) -> Result<usize, 
         return Err(Error::BadParameter);
     }
     // SAFETY: the caller's strings.
-    let c = unsafe { connect_of(i, w) }?;
-    dry_run(&|w| wire::connect(w, &c))
+    unsafe { dry_run(Src::Connect(i, w)) }
 }
 
 /// Remaining length and size of a CONNECT (`core_mqtt_serializer.h`).
@@ -257,10 +305,7 @@ unsafe fn serialize_connect(
     let need = total(remaining);
     fits(out, need)?;
     // SAFETY: the caller's strings, and its buffer of at least `need` bytes.
-    unsafe {
-        let c = connect_of(i, w)?;
-        emit(out.buffer, need, need, &|w| wire::connect(w, &c))
-    }
+    unsafe { emit(out.buffer, need, need, Src::Connect(i, w)) }
 }
 
 /// Write a CONNECT (`core_mqtt_serializer.h`).
@@ -303,9 +348,7 @@ pub unsafe extern "C" fn MQTT_SerializeConnectFixedHeader(
     let len = fixed_header(remaining) + 10;
     // SAFETY: the caller's strings; `at` has room for `len` bytes once the
     // dry run has shown `remaining` is the packet's.
-    let r = unsafe {
-        connect_of(i, w).and_then(|c| emit(at, len, total(remaining), &|w| wire::connect(w, &c)))
-    };
+    let r = unsafe { emit(at, len, total(remaining), Src::Connect(i, w)) };
     match r {
         Ok(()) => at.wrapping_add(len),
         Err(_) => ptr::null_mut(),
@@ -357,7 +400,7 @@ unsafe fn filters_size(
     }
     // Any packet id but 0 gives the size.
     // SAFETY: the caller's list.
-    match dry_run(&|w| unsafe { filters_into(w, list, count, 1, packet_kind) }) {
+    match unsafe { dry_run(Src::Filters(list, count, 1, packet_kind)) } {
         Ok(n) => {
             // SAFETY: not NULL; the caller's variables.
             unsafe {
@@ -393,9 +436,12 @@ unsafe fn serialize_filters(
     fits(out, need)?;
     // SAFETY: the caller's list, and its buffer of at least `need` bytes.
     unsafe {
-        emit(out.buffer, need, need, &|w| {
-            filters_into(w, list, count, packet_id, packet_kind)
-        })
+        emit(
+            out.buffer,
+            need,
+            need,
+            Src::Filters(list, count, packet_id, packet_kind),
+        )
     }
 }
 
@@ -515,11 +561,16 @@ pub unsafe extern "C" fn MQTT_SerializeUnsubscribeHeader(
 // PUBLISH
 
 /// The engine's PUBLISH for the C description, without its payload (the
-/// encoders here take the payload's length apart).
+/// encoders here take the payload's length apart); for its size, without
+/// DUP.
 ///
 /// # Safety
 /// `i`'s topic stays readable meanwhile.
-unsafe fn publish_of<'a>(i: &PublishInfo, packet_id: u16) -> Result<Publish<'a>, Error> {
+unsafe fn publish_of<'a>(
+    i: &PublishInfo,
+    packet_id: u16,
+    part: Part,
+) -> Result<Publish<'a>, Error> {
     if i.topic.is_null() || i.topic_len == 0 || i.payload_len > MAX_REMAINING_LENGTH {
         return Err(Error::BadParameter);
     }
@@ -530,7 +581,7 @@ unsafe fn publish_of<'a>(i: &PublishInfo, packet_id: u16) -> Result<Publish<'a>,
         payload: &[],
         qos: q,
         retain: i.retain != 0,
-        dup: i.dup != 0,
+        dup: i.dup != 0 && part != Part::Size,
         packet_id: if q == QoS::AtMostOnce { 0 } else { packet_id },
     })
 }
@@ -540,11 +591,7 @@ unsafe fn publish_of<'a>(i: &PublishInfo, packet_id: u16) -> Result<Publish<'a>,
 unsafe fn publish_size(i: &PublishInfo) -> Result<usize, Error> {
     // The size depends on neither the packet id (any but 0) nor DUP.
     // SAFETY: the caller's topic.
-    let p = Publish {
-        dup: false,
-        ..unsafe { publish_of(i, 1) }?
-    };
-    let n = dry_run(&|w| wire::publish_head_sized(w, &p, i.payload_len))?;
+    let n = unsafe { dry_run(Src::Publish(i, 1, Part::Size)) }?;
     // coreMQTT keeps the whole packet, not only its remaining length,
     // within the largest remaining length.
     if n > MAX_REMAINING_LENGTH {
@@ -613,15 +660,12 @@ unsafe fn serialize_publish(
     // SAFETY: the caller's topic and payload, and its buffer of at least
     // `need` bytes.
     unsafe {
-        let p = Publish {
-            payload: bytes(i.payload.cast::<u8>(), i.payload_len)?,
-            ..publish_of(i, packet_id)?
-        };
-        emit(out.buffer, need, need, &|w| {
-            let n = wire::publish_head(w, &p)?;
-            w.put(p.payload);
-            Ok(n)
-        })
+        emit(
+            out.buffer,
+            need,
+            need,
+            Src::Publish(i, packet_id, Part::Whole),
+        )
     }
 }
 
@@ -663,11 +707,13 @@ unsafe fn serialize_publish_header(
     fits(out, need)?;
     // SAFETY: the caller's topic, and its buffer of at least `need` bytes.
     unsafe {
-        let p = publish_of(i, packet_id)?;
-        emit(out.buffer, need, total(remaining), &|w| {
-            wire::publish_head_sized(w, &p, i.payload_len)
-        })?;
-    }
+        emit(
+            out.buffer,
+            need,
+            total(remaining),
+            Src::Publish(i, packet_id, Part::Head),
+        )
+    }?;
     Ok(need)
 }
 
@@ -723,13 +769,7 @@ pub unsafe extern "C" fn MQTT_SerializePublishHeaderWithoutTopic(
     // No packet id is written; any but 0 passes the encoder's check.
     // SAFETY: the caller's topic; `at` has room for `len` bytes once the
     // dry run has shown `remaining` is the packet's.
-    let r = unsafe {
-        publish_of(i, 1).and_then(|p| {
-            emit(at, len, total(remaining), &|w| {
-                wire::publish_head_sized(w, &p, i.payload_len)
-            })
-        })
-    };
+    let r = unsafe { emit(at, len, total(remaining), Src::Publish(i, 1, Part::Head)) };
     if let Err(e) = r {
         return code(e);
     }
@@ -763,7 +803,11 @@ pub unsafe extern "C" fn MQTT_SerializeAck(
         return NO_MEMORY;
     }
     let k = packet_type >> 4;
-    if packet_id == 0 || !(kind::PUBACK..=kind::PUBCOMP).contains(&k) || ack[0] != packet_type {
+    let ack_kind = matches!(
+        k,
+        kind::PUBACK | kind::PUBREC | kind::PUBREL | kind::PUBCOMP
+    );
+    if packet_id == 0 || !ack_kind || ack[0] != packet_type {
         return BAD_PARAMETER;
     }
     // SAFETY: the caller's buffer, at least `ack.len()` bytes.
