@@ -9,7 +9,10 @@
  * bounded whatever the peer does.
  *
  * Where this engine does better than coreMQTT, the API stays and the
- * behaviour is stated here:
+ * behaviour is stated here (tests/c-api runs the same tests against
+ * upstream coreMQTT v2.3.1 to find every difference; each is listed):
+ *
+ * Time and size bounds
  *   - A packet that has started arriving must be complete within
  *     MQTT_ENGINE_PACKET_TIMEOUT_MS of its first byte (the whole packet, not
  *     each byte); a peer that drips bytes, or stops half-way, gets
@@ -17,30 +20,65 @@
  *     most one recv() call per invocation; a packet larger than the network
  *     buffer is read and dropped over several calls (MQTTNeedMoreBytes until
  *     it is gone) instead of blocking in one.
+ *   - A CONNACK may arrive in any pieces; half a CONNACK and then nothing
+ *     until timeoutMs is MQTTNoDataAvailable (coreMQTT: MQTTRecvFailed).
  *   - Keep-alive is checked on every MQTT_ProcessLoop call, also while a
- *     packet trickles in.
+ *     packet trickles in. PINGREQ goes out when nothing was sent for
+ *     keepAliveIntervalSec (coreMQTT also caps that at 30 s and pings after
+ *     30 s without receiving, even with keep-alive 0; here keep-alive 0 is
+ *     off, as MQTT defines it).
+ *
+ * What the session survives, and what ends it
  *   - A PUBACK, PUBREC, PUBREL or PUBCOMP for a packet id not in flight (a
  *     broker repeating itself after a resumed session) is ignored: no
  *     callback, MQTTSuccess (coreMQTT returns MQTTBadResponse). PUBREL is
  *     still answered with PUBCOMP and a repeated PUBREC with PUBREL.
- *   - A PINGRESP that answers no PINGREQ is MQTTBadResponse.
+ *   - A PINGRESP that answers no PINGREQ is MQTTBadResponse; one handled by
+ *     MQTT_ReceiveLoop clears waitingForPingResp too.
+ *   - An incoming PUBLISH whose topic is empty, holds a wildcard or is not
+ *     UTF-8 is MQTTBadResponse (coreMQTT delivers it).
+ *   - An incoming QoS 1 publish needs no incoming record; a QoS 2 one with
+ *     no free incoming record is dropped unacknowledged with MQTTNoMemory,
+ *     the connection kept (the broker sends it again).
  *   - After an error that ends the connection (MQTTSendFailed,
  *     MQTTRecvFailed, MQTTBadResponse, MQTTKeepAliveTimeout, MQTTServerRefused
- *     on CONNECT) connectStatus becomes MQTTNotConnected; publish, subscribe,
- *     unsubscribe, ping and the loops then return MQTTIllegalState until
- *     MQTT_Connect succeeds. MQTT_Disconnect still sends DISCONNECT.
- *   - Topic names and filters are checked (UTF-8, no NUL, wildcards only
- *     where MQTT allows them): a bad one is MQTTBadParameter, not a packet
- *     the broker drops the connection for.
- *   - CONNECT, SUBSCRIBE and UNSUBSCRIBE are built in the free part of the
- *     network buffer: if they do not fit there, MQTTNoMemory (coreMQTT
- *     gathers them from the caller's memory). A PUBLISH payload may be
- *     larger than the buffer.
+ *     on CONNECT) connectStatus becomes MQTTNotConnected. MQTT_Disconnect
+ *     still sends DISCONNECT, and leaves the context not connected even when
+ *     that send fails. Publish, subscribe, unsubscribe, ping and the loops
+ *     return MQTTIllegalState whenever connectStatus is MQTTNotConnected:
+ *     before the first MQTT_Connect, after MQTT_Disconnect, after such an
+ *     error (coreMQTT sends regardless).
+ *
+ * Arguments (checked before anything is sent: MQTTBadParameter)
+ *   - Topic names and filters: UTF-8, no NUL, wildcards only where MQTT
+ *     allows them, not a packet the broker drops the connection for.
+ *   - A password without a user name (MQTT-3.1.2-22) and an outgoing QoS 0
+ *     PUBLISH with dup set (MQTT-3.3.1-2); coreMQTT sends both.
+ *   - MQTT_Subscribe without incoming records refuses a list with any
+ *     QoS 1/2 entry (coreMQTT looks at the first only); MQTT_Unsubscribe
+ *     ignores the qos fields (coreMQTT refuses QoS 1/2 entries then).
+ *   - MQTT_Publish with dup for an id in any phase of its flow (also after
+ *     its PUBREC) sends it and returns MQTTSuccess (coreMQTT sends it and
+ *     returns MQTTIllegalState).
+ *
+ * Memory
+ *   - CONNECT, SUBSCRIBE, UNSUBSCRIBE and the head of a PUBLISH (fixed
+ *     header, topic, packet id) are built in the free part of the network
+ *     buffer: if they do not fit there, MQTTNoMemory (coreMQTT gathers them
+ *     from the caller's memory). A PUBLISH payload may be larger than the
+ *     buffer: it is sent from where it is.
+ *
+ * The context's fields
+ *   - lastPacketRxTime is when bytes last arrived (also the CONNACK's, also
+ *     part of a packet); coreMQTT sets it when a loop has handled a packet.
+ *
+ * Callback
  *   - The event callback may call MQTT_Publish, MQTT_Subscribe,
- *     MQTT_Unsubscribe, MQTT_Ping, MQTT_GetPacketId and MQTT_Disconnect;
- *     MQTT_ProcessLoop, MQTT_ReceiveLoop and MQTT_Connect from inside it
- *     return MQTTIllegalState.
- *   - An incoming QoS 1 publish needs no incoming record.
+ *     MQTT_Unsubscribe, MQTT_Ping, MQTT_GetPacketId and MQTT_Disconnect (the
+ *     rest of the buffer is then dropped and the acknowledgement owed is not
+ *     sent; coreMQTT reads outside its buffer there); MQTT_ProcessLoop,
+ *     MQTT_ReceiveLoop and MQTT_Connect from inside it return
+ *     MQTTIllegalState.
  *
  * Threads: like coreMQTT without its optional hooks, one context must be
  * used by one task at a time (see an agent-style command queue for sharing).
@@ -192,7 +230,7 @@ MQTTStatus_t MQTT_InitStatefulQoS(MQTTContext_t *pContext,
 
 /*
  * Send CONNECT (with the will, user name and password given) and wait up to
- * timeoutMs for CONNACK (0: five receive attempts). On a resumed session
+ * timeoutMs for CONNACK (0: one receive and five retries). On a resumed session
  * (*pSessionPresent true) PUBRELs still owed are resent; publishes awaiting
  * PUBACK/PUBREC are listed by MQTT_PublishToResend for the caller to resend
  * with dup set. Without one, both record tables are cleared.

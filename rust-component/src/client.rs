@@ -230,7 +230,14 @@ fn send_packet<X: Context>(x: &mut X, p: Outgoing<'_>) -> Result<(), Error> {
 /// Send a short packet (ack, PINGREQ, DISCONNECT) from where it is.
 #[cfg_attr(not(target_os = "none"), inline(always))]
 fn send_small<X: Context>(x: &mut X, bytes: &[u8]) -> Result<(), Error> {
-    send_all(x, Data::Ext(bytes))?;
+    send_all(x, Data::Ext(bytes))
+}
+
+/// Send a publish acknowledgement (PUBACK, PUBREC, PUBREL, PUBCOMP) and
+/// note it in `control_packet_sent` (coreMQTT's `controlPacketSent`).
+#[cfg_attr(not(target_os = "none"), inline(always))]
+fn send_ack<X: Context>(x: &mut X, packet_kind: u8, packet_id: u16) -> Result<(), Error> {
+    send_small(x, &wire::ack_bytes(packet_kind, packet_id))?;
     x.vars().control_packet_sent = 1;
     Ok(())
 }
@@ -507,7 +514,7 @@ pub fn finish<X: Context>(x: &mut X, f: Frame, reply: Reply) -> Result<(), Error
     let Some((k, id)) = reply else {
         return Ok(());
     };
-    send_small(x, &wire::ack_bytes(k, id))
+    send_ack(x, k, id)
 }
 
 /// Send PINGREQ when nothing was sent for the keep-alive interval;
@@ -526,7 +533,8 @@ pub fn keep_alive<X: Context>(x: &mut X) -> Result<(), Error> {
     }
     let now = x.now_ms();
     if waiting != 0 {
-        if elapsed(now, ping_sent) >= x.timeouts().ping_resp_ms {
+        // Overdue after the bound has passed, as coreMQTT counts it.
+        if elapsed(now, ping_sent) > x.timeouts().ping_resp_ms {
             return Err(Error::KeepAliveTimeout);
         }
         return Ok(());
@@ -556,8 +564,9 @@ fn require_connected<X: Context>(x: &mut X) -> Result<(), Error> {
 // ---------------------------------------------------------------------------
 // Operations
 
-/// Send CONNECT and wait up to `connack_timeout_ms` for CONNACK (0: five
-/// receive attempts, as coreMQTT). Returns the session-present flag.
+/// Send CONNECT and wait up to `connack_timeout_ms` for CONNACK (0: one
+/// receive and five retries, as coreMQTT). Returns the session-present
+/// flag.
 ///
 /// Without session present every record is cleared. With it, PUBRELs still
 /// owed are resent; publishes awaiting PUBACK/PUBREC stay recorded for the
@@ -594,7 +603,9 @@ pub fn connect<X: Context>(
         }
         attempts += 1;
         let expired = match connack_timeout_ms {
-            0 => attempts >= 5,
+            // One receive and five retries, as coreMQTT's
+            // MQTT_MAX_CONNACK_RECEIVE_RETRY_COUNT.
+            0 => attempts > 5,
             ms => elapsed(x.now_ms(), start) >= ms,
         };
         if expired {
@@ -634,7 +645,7 @@ pub fn connect<X: Context>(
             break;
         }
         if matches!(r.state, ps::PUBREL_SEND | ps::PUBCOMP_PENDING) {
-            send_small(x, &wire::ack_bytes(kind::PUBREL, r.packet_id))?;
+            send_ack(x, kind::PUBREL, r.packet_id)?;
             if let Some(r) = x.outgoing().get_mut(i) {
                 r.state = ps::PUBCOMP_PENDING;
             }

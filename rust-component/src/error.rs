@@ -60,7 +60,7 @@ pub enum Malformed {
     /// A packet type a server must not send (CONNECT, SUBSCRIBE, ...), a
     /// second CONNACK, or anything but CONNACK as the first packet.
     UnexpectedType,
-    /// PUBLISH with QoS 3, or DUP set on QoS 0.
+    /// PUBLISH with QoS 3.
     Qos,
     /// Packet identifier 0 where one is required.
     ZeroPacketId,

@@ -678,10 +678,9 @@ fn decode_publish(flags: u8, body: &[u8]) -> Result<Publish<'_>, Error> {
     let Some(qos) = QoS::from_bits((flags >> 1) & 3) else {
         return Err(bad(Malformed::Qos));
     };
+    // DUP on QoS 0 breaks MQTT-3.3.1-2 but means nothing: delivered as
+    // sent (as coreMQTT does), not worth a dropped connection.
     let dup = flags & 0x08 != 0;
-    if dup && qos == QoS::AtMostOnce {
-        return Err(bad(Malformed::Qos));
-    }
     let Some(topic_len) = read_u16(body, 0) else {
         return Err(bad(Malformed::Length));
     };

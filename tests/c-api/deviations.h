@@ -11,8 +11,6 @@
  * DEV_*    deviations documented at the top of core_mqtt.h (or in
  *          backoff_algorithm.h): each test expects the behaviour of the
  *          build it runs on. 1 on this component, 0 on upstream.
- * UNDOC_*  deviations found by the differential check that core_mqtt.h does
- *          not document yet (reported to the lead): handled like DEV_*.
  * KNOWN_*  differences that are bugs of this component (reported): the
  *          tests expect upstream's behaviour and use CHECK_KNOWN, so this
  *          build counts them as known issues until they are fixed.
@@ -105,91 +103,78 @@
  * Upstream sends CONNECT, SUBSCRIBE and PUBLISH through writev when set. */
 #define DEV_WRITEV_UNUSED TEST_OURS
 
-/* ---- found by the differential check, not documented yet ---- */
+/* ---- found by the differential check, documented in core_mqtt.h since ---- */
 
 /* MQTT-3.1.2-22: a password without a user name is MQTTBadParameter.
  * Upstream sends it (flags 0x42). */
-#define UNDOC_PASSWORD_NEEDS_USER TEST_OURS
+#define DEV_PASSWORD_NEEDS_USER TEST_OURS
 
 /* MQTT-3.3.1-2: a QoS 0 PUBLISH with dup set is MQTTBadParameter.
  * Upstream sends it with the DUP bit. */
-#define UNDOC_QOS0_DUP TEST_OURS
+#define DEV_QOS0_DUP TEST_OURS
 
 /* Publish, subscribe, unsubscribe, ping and the loops are
  * MQTTIllegalState before the first MQTT_Connect and after
  * MQTT_Disconnect too (core_mqtt.h names only "after an error").
  * Upstream sends / receives whatever connectStatus says. */
-#define UNDOC_NOT_CONNECTED TEST_OURS
+#define DEV_NOT_CONNECTED TEST_OURS
 
 /* A SUBSCRIBE without incoming records is refused if any entry asks for
  * QoS 1/2. Upstream looks at the first entry only (its documentation
  * says every entry). */
-#define UNDOC_SUB_QOS_EVERY_ENTRY TEST_OURS
+#define DEV_SUB_QOS_EVERY_ENTRY TEST_OURS
 
 /* UNSUBSCRIBE ignores the qos fields of its list. Upstream refuses a list
  * with QoS 1/2 entries when there are no incoming records. */
-#define UNDOC_UNSUB_QOS_IGNORED TEST_OURS
+#define DEV_UNSUB_QOS_IGNORED TEST_OURS
 
-/* MQTTKeepAliveTimeout at exactly MQTT_ENGINE_PINGRESP_TIMEOUT_MS after
- * the PINGREQ; upstream one millisecond later (elapsed > timeout). */
-#define UNDOC_PINGRESP_BOUNDARY TEST_OURS
 
 /* Keep-alive 0 sends no PINGREQ. Upstream pings after PACKET_RX_TIMEOUT_MS
  * (30 s) without incoming packets, whatever the keep-alive. */
-#define UNDOC_NO_IDLE_RX_PING TEST_OURS
+#define DEV_NO_IDLE_RX_PING TEST_OURS
 
 /* The PINGREQ goes out after keep-alive seconds without sending. Upstream
  * caps that at PACKET_TX_TIMEOUT_MS (30 s), and also pings after 30 s
  * without receiving. */
-#define UNDOC_PING_AT_KEEP_ALIVE TEST_OURS
+#define DEV_PING_AT_KEEP_ALIVE TEST_OURS
 
 /* A PINGRESP handled by MQTT_ReceiveLoop clears waitingForPingResp.
  * Upstream leaves it set (only MQTT_ProcessLoop clears it). */
-#define UNDOC_RECEIVE_LOOP_PINGRESP_CLEARS TEST_OURS
+#define DEV_RECEIVE_LOOP_PINGRESP_CLEARS TEST_OURS
 
-/* PINGREQ sets controlPacketSent, as its comment in both headers says ("a
- * packet sent during a loop call"). Upstream sets it for acks only. */
-#define UNDOC_CONTROL_SENT_PINGREQ TEST_OURS
 
 /* A CONNACK may arrive in any pieces, with "try again" between them.
  * Upstream reads the length byte right after the first byte and fails
  * with MQTTBadResponse if recv() returns 0 there. */
-#define UNDOC_CONNACK_IN_ANY_PIECES TEST_OURS
+#define DEV_CONNACK_IN_ANY_PIECES TEST_OURS
 
-/* An incoming QoS 0 PUBLISH with DUP set (MQTT-3.3.1-2) is
- * MQTTBadResponse and ends the connection. Upstream delivers it. */
-#define UNDOC_INCOMING_QOS0_DUP TEST_OURS
 
 /* An incoming QoS 2 PUBLISH without an incoming record table is dropped
  * with MQTTNoMemory (connection kept). Upstream: MQTTRecvFailed. */
-#define UNDOC_QOS2_NO_RECORD_IS_NO_MEMORY TEST_OURS
+#define DEV_QOS2_NO_RECORD_IS_NO_MEMORY TEST_OURS
 
 /* MQTT_Publish with dup for an id whose PUBREC came already (awaiting
  * PUBCOMP): sent, MQTTSuccess, the record stays. Upstream sends it too
  * but returns MQTTIllegalState. */
-#define UNDOC_DUP_IN_ANY_PHASE TEST_OURS
+#define DEV_DUP_IN_ANY_PHASE TEST_OURS
 
 /* PUBLISH: the fixed header and topic name are built in the free part of
- * the network buffer, MQTTNoMemory if they do not fit (core_mqtt.h names
- * CONNECT, SUBSCRIBE and UNSUBSCRIBE only). Upstream sends them. */
-#define UNDOC_PUBLISH_HEAD_IN_BUFFER TEST_OURS
+ * the network buffer, MQTTNoMemory if they do not fit. Upstream sends
+ * them. */
+#define DEV_PUBLISH_HEAD_IN_BUFFER TEST_OURS
 
 /* Half a CONNACK and then nothing until timeoutMs: MQTTNoDataAvailable.
  * Upstream: MQTTRecvFailed (MQTT_RECV_POLLING_TIMEOUT_MS inside the
  * packet). */
-#define UNDOC_HALF_CONNACK_IS_NO_DATA TEST_OURS
+#define DEV_HALF_CONNACK_IS_NO_DATA TEST_OURS
 
 /* lastPacketRxTime is set when bytes arrive: by the CONNACK, and by part
  * of a packet. Upstream sets it when a packet was handled by a loop (0
  * after MQTT_Connect, unchanged by a partial packet). */
-#define UNDOC_RX_TIME_AT_CONNACK TEST_OURS
-#define UNDOC_RX_TIME_ON_BYTES TEST_OURS
+#define DEV_RX_TIME_AT_CONNACK TEST_OURS
+#define DEV_RX_TIME_ON_BYTES TEST_OURS
 
-/* ---- known issues: bugs of this component, reported ---- */
+/* ---- known issues: bugs of this component (none open) ---- */
 
-/* timeoutMs 0: coreMQTT retries the CONNACK receive
- * MQTT_MAX_CONNACK_RECEIVE_RETRY_COUNT (5) times after the first attempt,
- * six receives in all; the engine gives up after five. */
-#define KNOWN_CONNACK_ATTEMPTS TEST_OURS
 
 #endif /* DEVIATIONS_H */

@@ -188,7 +188,7 @@ static void connect_password_without_user_name(void)
 	info.passwordLength = 2;
 	CHECK(fixture_init(256, true));
 	FEED("\x20\x02\x00\x00");
-	if (UNDOC_PASSWORD_NEEDS_USER) {
+	if (DEV_PASSWORD_NEEDS_USER) {
 		CHECK_STATUS(do_connect(&info, NULL, 1000, &present),
 			     MQTTBadParameter);
 		CHECK_NOTHING_SENT();
@@ -280,8 +280,7 @@ static void connack_timeout_zero_allows_five_retries(void)
 	CHECK(fixture_init(256, true));
 	PLAN_RECV(0, 0, 0, 0, 0);
 	FEED("\x20\x02\x00\x00");
-	CHECK_KNOWN(KNOWN_CONNACK_ATTEMPTS,
-		    do_connect(&info, NULL, 0, &present) == MQTTSuccess);
+	CHECK_STATUS(do_connect(&info, NULL, 0, &present), MQTTSuccess);
 }
 
 static void connack_timeout_is_measured_on_the_clock(void)
@@ -333,7 +332,7 @@ static void connack_paused_after_its_first_byte(void)
 	PLAN_RECV(1, 0, 3);
 	FEED("\x20\x02\x00\x00");
 	CHECK_STATUS(do_connect(&info, NULL, 1000, &present),
-		     UNDOC_CONNACK_IN_ANY_PIECES ? MQTTSuccess :
+		     DEV_CONNACK_IN_ANY_PIECES ? MQTTSuccess :
 						   MQTTBadResponse);
 }
 
@@ -347,7 +346,7 @@ static void connack_stops_half_way(void)
 	tick_ms = 10;
 	FEED("\x20\x02\x00");
 	CHECK_STATUS(do_connect(&info, NULL, 1000, &present),
-		     UNDOC_HALF_CONNACK_IS_NO_DATA ? MQTTNoDataAvailable :
+		     DEV_HALF_CONNACK_IS_NO_DATA ? MQTTNoDataAvailable :
 						     MQTTRecvFailed);
 	CHECK_INT(fx.ctx.connectStatus, MQTTNotConnected);
 }
@@ -551,7 +550,7 @@ static void disconnect_sends_disconnect(void)
 	CHECK_INT(fx.ctx.connectStatus, MQTTNotConnected);
 	CHECK_INT(fx.ctx.index, 0);
 	CHECK_STATUS(MQTT_ProcessLoop(&fx.ctx),
-		     UNDOC_NOT_CONNECTED ? MQTTIllegalState : MQTTSuccess);
+		     DEV_NOT_CONNECTED ? MQTTIllegalState : MQTTSuccess);
 }
 
 /* After an error the application may still say goodbye (no will sent). */

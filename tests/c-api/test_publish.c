@@ -151,7 +151,7 @@ static void publish_checks_topic_names(void)
 static void publish_qos0_with_dup(void)
 {
 	CHECK(fixture_connected(0));
-	if (UNDOC_QOS0_DUP) {
+	if (DEV_QOS0_DUP) {
 		CHECK_STATUS(publish_qos(MQTTQoS0, true, 0), MQTTBadParameter);
 		CHECK_NOTHING_SENT();
 	} else {
@@ -239,7 +239,7 @@ static void publish_topic_larger_than_the_buffer(void)
 	CHECK(fixture_init(32, true));
 	CHECK(fixture_connect(0));
 	CHECK_STATUS(MQTT_Publish(&fx.ctx, &m, 0),
-		     UNDOC_PUBLISH_HEAD_IN_BUFFER ? MQTTNoMemory : MQTTSuccess);
+		     DEV_PUBLISH_HEAD_IN_BUFFER ? MQTTNoMemory : MQTTSuccess);
 }
 
 /* A resend with dup of a QoS 2 publish whose PUBREC already came. */
@@ -251,7 +251,7 @@ static void publish_dup_after_pubrec(void)
 	CHECK_STATUS(MQTT_ProcessLoop(&fx.ctx), MQTTSuccess);
 	net_clear_sent();
 	CHECK_STATUS(publish_qos(MQTTQoS2, true, 4),
-		     UNDOC_DUP_IN_ANY_PHASE ? MQTTSuccess : MQTTIllegalState);
+		     DEV_DUP_IN_ANY_PHASE ? MQTTSuccess : MQTTIllegalState);
 	CHECK_SENT("\x3c\x06\x00\x01t\x00\x04x");
 }
 
@@ -286,7 +286,7 @@ static void publish_send_stall_times_out(void)
 static void publish_when_not_connected(void)
 {
 	CHECK(fixture_init(256, true));
-	if (UNDOC_NOT_CONNECTED) {
+	if (DEV_NOT_CONNECTED) {
 		CHECK_STATUS(publish_qos(MQTTQoS0, false, 0), MQTTIllegalState);
 		CHECK_STATUS(publish_qos(MQTTQoS1, false, 1), MQTTIllegalState);
 		CHECK_NOTHING_SENT();

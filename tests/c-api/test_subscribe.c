@@ -74,7 +74,7 @@ static void subscribe_qos1_needs_incoming_records(void)
 	net_clear_sent();
 	/* Every entry counts, not only the first. */
 	CHECK_STATUS(MQTT_Subscribe(&fx.ctx, qos0_then_qos1, 2, 2),
-		     UNDOC_SUB_QOS_EVERY_ENTRY ? MQTTBadParameter :
+		     DEV_SUB_QOS_EVERY_ENTRY ? MQTTBadParameter :
 						 MQTTSuccess);
 }
 
@@ -83,7 +83,7 @@ static void unsubscribe_ignores_the_qos_field(void)
 {
 	CHECK(fixture_init(256, false));
 	CHECK(fixture_connect(0));
-	if (UNDOC_UNSUB_QOS_IGNORED) {
+	if (DEV_UNSUB_QOS_IGNORED) {
 		CHECK_STATUS(MQTT_Unsubscribe(&fx.ctx, two, 2, 2), MQTTSuccess);
 		CHECK_SENT(UNSUBSCRIBE_TWO);
 	} else {
@@ -232,7 +232,7 @@ static void suback_codes_reject_bad_arguments(void)
 static void subscribe_when_not_connected(void)
 {
 	CHECK(fixture_init(256, true));
-	if (UNDOC_NOT_CONNECTED) {
+	if (DEV_NOT_CONNECTED) {
 		CHECK_STATUS(MQTT_Subscribe(&fx.ctx, two, 2, 1),
 			     MQTTIllegalState);
 		CHECK_STATUS(MQTT_Unsubscribe(&fx.ctx, two, 2, 1),
