@@ -14,6 +14,7 @@ tree with the defaults (clean session). Every build and every run has its own ti
 import re
 import shutil
 import subprocess
+import sys
 
 import pytest
 
@@ -146,8 +147,18 @@ def test_c_demo_runs_end_to_end_on_the_cortex_m3(pki, client_id):
     stack = re.search(r"demo task stack high-water mark: (\d+) of (\d+) bytes used", log)
     assert heap and int(heap.group(1)) > 0, log
     assert stack and int(stack.group(1)) < int(stack.group(2)), log
+    # Its footprint, by component: the C demo has a row of its own.
+    r = subprocess.run([sys.executable, str(REPO / "tools" / "size-firmware"),
+                        str(elf.with_suffix(".map")), "--check"],
+                       capture_output=True, text=True, timeout=60)
+    assert r.returncode == 0, r.stdout + r.stderr
+    row = re.search(r"^C demo task over the coreMQTT C API \(DEMO_TASK=c\)\s+([\d,]+)", r.stdout,
+                    re.M)
+    assert row and int(row.group(1).replace(",", "")) > 0, r.stdout
+    total = re.search(r"^total\s+([\d,]+)", r.stdout, re.M).group(1)
     print(f"\nC demo on mps2-an385: heap minimum ever free {heap.group(1)} of {heap.group(2)} "
-          f"bytes; demo task stack {stack.group(1)} of {stack.group(2)} bytes used")
+          f"bytes; demo task stack {stack.group(1)} of {stack.group(2)} bytes used; flash "
+          f"{total} B, of which the C demo {row.group(1)} B")
 
 
 def test_demo_task_option_accepts_only_rust_or_c(tmp_path):
