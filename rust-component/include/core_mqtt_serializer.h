@@ -33,9 +33,10 @@
  *   - The header builders that return a pointer
  *     (MQTT_Serialize*Header) return NULL for arguments that are not a
  *     packet's (and write nothing), where coreMQTT has no failure.
- *   - MQTT_DeserializePublish rejects, as MQTTBadResponse, what MQTT
- *     3.1.1 does not allow a server to send: an empty topic name or one
- *     with wildcards, NUL or bad UTF-8, and a DUP flag on QoS 0.
+ *   - MQTT_DeserializePublish rejects, as MQTTBadResponse, a topic name
+ *     MQTT 3.1.1 does not allow a server to send: empty, or with
+ *     wildcards, NUL or bad UTF-8. (A DUP flag on QoS 0 is read as sent,
+ *     as coreMQTT does.)
  *   - A NULL readFunc is MQTTBadParameter.
  * When a function returns a failure, what it wrote to its output arguments
  * is unspecified (coreMQTT fills some of them half-way).

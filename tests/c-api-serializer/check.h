@@ -39,7 +39,7 @@ enum dev_mark {
 			     session, QoS > 2, DUP on QoS 0, NULL + length */
 	DEV_REMAINING,    /* remainingLength must be the packet's own */
 	DEV_HEADER_NULL,  /* header builders return NULL for bad arguments */
-	DEV_DECODE,       /* received PUBLISH checked as MQTT 3.1.1 says */
+	DEV_DECODE,       /* received topic names checked as MQTT 3.1.1 says */
 	DEV_MARKS
 };
 
