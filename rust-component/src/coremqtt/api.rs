@@ -71,10 +71,12 @@ unsafe fn text<'a>(p: *const u8, len: u16) -> Result<&'a str, Error> {
 }
 
 fn qos(v: CEnum) -> Result<QoS, Error> {
-    u8::try_from(v)
-        .ok()
-        .and_then(QoS::from_bits)
-        .ok_or(Error::BadParameter)
+    match v {
+        0 => Ok(QoS::AtMostOnce),
+        1 => Ok(QoS::AtLeastOnce),
+        2 => Ok(QoS::ExactlyOnce),
+        _ => Err(Error::BadParameter),
+    }
 }
 
 /// Set up a context (`core_mqtt.h`).
@@ -653,9 +655,9 @@ const STATUS_NAMES: [&core::ffi::CStr; 12] = [
 /// The name of a status code (`core_mqtt.h`).
 #[unsafe(no_mangle)]
 pub extern "C" fn MQTT_Status_strerror(status: CEnum) -> *const c_char {
-    let name = usize::try_from(status)
-        .ok()
-        .and_then(|i| STATUS_NAMES.get(i))
+    // A CEnum (u8 or u32) always fits a usize on the targets this builds for.
+    let name = STATUS_NAMES
+        .get(status as usize)
         .copied()
         .unwrap_or(c"Invalid MQTT Status code");
     name.as_ptr()
