@@ -25,7 +25,7 @@
 #   DEMO_RUST_ENV       extra NAME=value entries for cargo's environment
 # sets DEMO_USE_RUST_TASK=1/0 and DEMO_USE_C_TASK=1/0 on the image, and links
 # it in the order the staticlib needs: c_mqtt_demo (DEMO_TASK=c),
-# rust_component, c_shim, freertos_rust_shim, mbedtls, the LIBS (e.g. lwip),
+# coremqtt_rs, c_shim, freertos_rust_shim, mbedtls, the LIBS (e.g. lwip),
 # demo_config, freertos_kernel. That list is left in DEMO_IMAGE_LIBS for
 # more executables of the same image (demos/posix: the agent demo).
 
@@ -82,7 +82,7 @@ function(demo_image_link image)
         if(DEMO_TASK STREQUAL "c")
             list(APPEND _features coremqtt)
         endif()
-        add_rust_component(TARGET rust_component
+        add_rust_component(TARGET coremqtt_rs
             FEATURES ${_features}
             ${_target_args}
             ENV "DEMO_CLANG_ARGS_FILE=${DEMO_CLANG_ARGS_FILE}" ${DEMO_RUST_ENV})
@@ -96,7 +96,7 @@ function(demo_image_link image)
             target_compile_definitions(${image} PRIVATE DEMO_USE_RUST_TASK=1
                                        DEMO_USE_C_TASK=0)
         endif()
-        list(APPEND _libs rust_component)
+        list(APPEND _libs coremqtt_rs)
     elseif(DEMO_TASK STREQUAL "c")
         message(FATAL_ERROR "DEMO_TASK=c runs the C demo over the staticlib's "
                             "coreMQTT API: it needs DEMO_USE_RUST_TASK=ON")

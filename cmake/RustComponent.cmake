@@ -4,11 +4,11 @@
 # Use from any firmware CMakeLists.txt (this repo's demos or another one):
 #
 #   include(<repo>/cmake/RustComponent.cmake)
-#   add_rust_component(TARGET rust_component
+#   add_rust_component(TARGET coremqtt_rs
 #       FEATURES freertos                    # cargo features, optional
 #       RUST_TARGET thumbv7m-none-eabi       # optional; default: host triple
 #       ENV "VAR=value" "OTHER=value")       # optional; seen by build.rs
-#   target_link_libraries(app PRIVATE rust_component c_shim freertos_rust_shim
+#   target_link_libraries(app PRIVATE coremqtt_rs c_shim freertos_rust_shim
 #                                     mbedtls freertos_kernel)
 #
 # It runs, from the repository root and on every build (cargo itself decides
@@ -18,7 +18,7 @@
 #         --target <triple> [--features <f,...>]
 #
 # with CARGO_TARGET_DIR=<build>/cargo-<TARGET>, and defines
-#   <TARGET>        IMPORTED STATIC library (GLOBAL): librust_component.a,
+#   <TARGET>        IMPORTED STATIC library (GLOBAL): libcoremqtt_rs.a,
 #                   INTERFACE include dir rust-component/include (the cbindgen
 #                   header), depends on the cargo step;
 #   <TARGET>_cargo  the custom target running cargo.
@@ -84,7 +84,7 @@ function(add_rust_component)
     else()
         set(_target_dir "${CMAKE_BINARY_DIR}/cargo-${_rc_TARGET}")
     endif()
-    set(_lib "${_target_dir}/${_triple}/release/${CMAKE_STATIC_LIBRARY_PREFIX}rust_component${CMAKE_STATIC_LIBRARY_SUFFIX}")
+    set(_lib "${_target_dir}/${_triple}/release/${CMAKE_STATIC_LIBRARY_PREFIX}coremqtt_rs${CMAKE_STATIC_LIBRARY_SUFFIX}")
 
     set(_env "CARGO_TARGET_DIR=${_target_dir}")
     string(REGEX REPLACE "[-.]" "_" _tvar "${_triple}")

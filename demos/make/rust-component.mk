@@ -1,4 +1,4 @@
-# rust-component.mk - the Rust staticlib (librust_component.a) with the
+# rust-component.mk - the Rust staticlib (libcoremqtt_rs.a) with the
 # platform binding, built by plain cargo, for the core cortex-m.mk chose.
 # Include after the other fragments.
 #
@@ -55,7 +55,7 @@ _rust_clang_args = $(addprefix -I,$(DEMO_CONFIG_INCLUDES) $(FREERTOS_INCLUDES) \
 	$(MBEDTLS_INCLUDES) $(C_SHIM_INCLUDES)) \
 	$(addprefix -D,$(FREERTOS_DEFINES) $(MBEDTLS_DEFINES) $(DEMO_DEFINES)) $(RUST_CLANG_ARGS)
 
-RUST_LIB := $(CARGO_TARGET_DIR)/$(RUST_TARGET)/release/librust_component.a
+RUST_LIB := $(CARGO_TARGET_DIR)/$(RUST_TARGET)/release/libcoremqtt_rs.a
 
 $(RUST_CLANG_ARGS_FILE): FORCE
 	$(call write_if_changed,$@,$(subst $(space),$(newline),$(strip $(_rust_clang_args))))

@@ -16,7 +16,7 @@
 #   BUILD                 build directory (build/staticlib-<CPU>)
 #
 # Goals:
-#   all     $(BUILD)/cargo/<target>/release/librust_component.a and
+#   all     $(BUILD)/cargo/<target>/release/libcoremqtt_rs.a and
 #           $(BUILD)/libfreertos_kernel.a
 #   check   all, then: the archive defines the C entry points
 #           (mqtt_demo_run, mqtt_demo_task_create), and its Rust object
@@ -53,7 +53,7 @@ all: $(RUST_LIB) $(FREERTOS_LIB)
 
 check: all
 	$(Q)set -e; dir="$(BUILD)/abi-check"; rm -rf "$$dir"; mkdir -p "$$dir"; \
-	member=$$($(AR) t "$(RUST_LIB)" | grep '^rust_component-.*\.o$$'); \
+	member=$$($(AR) t "$(RUST_LIB)" | grep '^coremqtt_rs-.*\.o$$'); \
 	(cd "$$dir" && $(AR) x "$(RUST_LIB)" $$member); \
 	syms=$$($(CROSS_COMPILE)readelf -sW "$$dir/$$member"); \
 	for f in mqtt_demo_run mqtt_demo_task_create; do \

@@ -117,7 +117,7 @@ int main(int argc, char **argv)
 	int m;
 
 	printf("core_mqtt_serializer.h tests against %s\n",
-	       OURS ? "this component (librust_component.a)"
+	       OURS ? "this component (libcoremqtt_rs.a)"
 		    : "upstream coreMQTT (TEST_UPSTREAM)");
 	fill_text();
 	for (suite = all_suites; *suite != NULL; suite++)

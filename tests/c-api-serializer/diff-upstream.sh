@@ -12,7 +12,7 @@
 #
 # COREMQTT_DIR holds source/core_mqtt_serializer.c of coreMQTT v2.3.1. CI
 # never runs this, and the repository holds no upstream code. Needs
-# target/release/librust_component.a (cargo build --release -p
+# target/release/libcoremqtt_rs.a (cargo build --release -p
 # rust-component --features coremqtt). Exit status 0 when both test runs
 # pass and the random run finds no unexplained difference.
 set -euo pipefail
@@ -27,7 +27,7 @@ src="$COREMQTT_DIR/source"
 	{ echo "diff-upstream.sh: $src/core_mqtt_serializer.c not found" >&2; exit 2; }
 grep -q 'MQTT_LIBRARY_VERSION *"v2.3.1"' "$src/include/core_mqtt.h" ||
 	echo "diff-upstream.sh: warning: $COREMQTT_DIR is not coreMQTT v2.3.1" >&2
-lib="$repo/target/release/librust_component.a"
+lib="$repo/target/release/libcoremqtt_rs.a"
 [ -f "$lib" ] || { echo "diff-upstream.sh: $lib missing (cargo build --release -p rust-component --features coremqtt)" >&2; exit 2; }
 
 build="$repo/build/c-api-serializer-upstream"

@@ -11,7 +11,7 @@
 #   COREMQTT_DIR=... BACKOFF_DIR=... tests/c-api/diff-upstream.sh [FILTER]
 #
 # COREMQTT_DIR holds source/core_mqtt.c (coreMQTT v2.3.1), BACKOFF_DIR
-# source/backoff_algorithm.c. Needs target/release/librust_component.a
+# source/backoff_algorithm.c. Needs target/release/libcoremqtt_rs.a
 # (cargo build --release -p rust-component --features coremqtt).
 # Exit status 0 when both runs pass: every difference between the two is
 # then one that deviations.h names.
@@ -63,7 +63,7 @@ status=0
 echo "=== upstream coreMQTT / backoffAlgorithm ($COREMQTT_DIR, $BACKOFF_DIR)"
 "$build/capi_tests_upstream" "$@" || status=1
 echo
-echo "=== this component (librust_component.a)"
+echo "=== this component (libcoremqtt_rs.a)"
 "$repo/build/c-api/capi_tests" "$@" || status=1
 echo
 echo "deviations and known issues marked in tests/c-api/deviations.h:"

@@ -37,7 +37,7 @@ int main(int argc, char **argv)
 #ifdef TEST_UPSTREAM
 	printf("coreMQTT API tests against upstream C sources\n");
 #else
-	printf("coreMQTT API tests against %s (librust_component.a)\n",
+	printf("coreMQTT API tests against %s (libcoremqtt_rs.a)\n",
 	       MQTT_LIBRARY_VERSION);
 #endif
 	return unit_run(suites, argc > 1 ? argv[1] : NULL);

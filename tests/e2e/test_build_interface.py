@@ -106,7 +106,7 @@ def test_plain_cargo_builds_the_firmware_staticlib_with_a_config_dir_holding_spa
     shutil.copy2(cfg / "demo_config.h", spaced / "demo_config.h")
     r = cargo(M3, plain_env(m3_args, config_dir=spaced))
     assert r.returncode == 0, r.stderr[-6000:]
-    lib = CARGO_DIR / M3 / "release" / "librust_component.a"
+    lib = CARGO_DIR / M3 / "release" / "libcoremqtt_rs.a"
     # readelf, not nm: nm's LTO plugin chokes on the bitcode section rustc embeds.
     syms = subprocess.run(["arm-none-eabi-readelf", "-sW", str(lib)], capture_output=True,
                           text=True, timeout=60).stdout
@@ -190,7 +190,7 @@ int main(void) {
     exe = tmp_path / "no_platform"
     cc = subprocess.run(["cc", "-std=c11", "-Wall", "-Werror", "-I",
                          str(REPO / "rust-component" / "include"), str(main),
-                         str(no_platform_dir / HOST / "release" / "librust_component.a"),
+                         str(no_platform_dir / HOST / "release" / "libcoremqtt_rs.a"),
                          "-o", str(exe)], capture_output=True, text=True, timeout=120)
     assert cc.returncode == 0, cc.stderr
     out = subprocess.run([str(exe)], capture_output=True, text=True, timeout=30)

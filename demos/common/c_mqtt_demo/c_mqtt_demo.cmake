@@ -7,14 +7,14 @@
 # <target> holds c_mqtt_demo.c (the mutual-auth demo, c_mqtt_demo_run),
 # agent_demo.c + mqtt_agent.c (several tasks sharing one connection,
 # agent_demo_run) and mqtt_link.c (TLS + CONNECT with backoff); a firmware
-# links only what it calls. It needs the targets rust_component (built with
+# links only what it calls. It needs the targets coremqtt_rs (built with
 # the cargo feature coremqtt: core_mqtt.h, backoff_algorithm.h), c_shim (TLS
 # transport, PKCS#11, log sink), demo_config and freertos_kernel.
 
 include_guard(GLOBAL)
 
 function(add_c_mqtt_demo target)
-    foreach(_dep rust_component c_shim demo_config freertos_kernel)
+    foreach(_dep coremqtt_rs c_shim demo_config freertos_kernel)
         if(NOT TARGET ${_dep})
             message(FATAL_ERROR "add_c_mqtt_demo: target '${_dep}' must exist first")
         endif()
@@ -24,7 +24,7 @@ function(add_c_mqtt_demo target)
         "${_dir}/c_mqtt_demo.c" "${_dir}/mqtt_link.c"
         "${_dir}/mqtt_agent.c" "${_dir}/agent_demo.c")
     target_include_directories(${target} PUBLIC "${_dir}")
-    target_link_libraries(${target} PUBLIC rust_component c_shim demo_config freertos_kernel)
+    target_link_libraries(${target} PUBLIC coremqtt_rs c_shim demo_config freertos_kernel)
     set_target_properties(${target} PROPERTIES
         C_STANDARD 11 C_STANDARD_REQUIRED ON C_EXTENSIONS OFF)
     demo_enable_warnings(${target})

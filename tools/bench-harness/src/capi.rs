@@ -8,9 +8,9 @@ use crate::scripts::{self, Api, Case};
 use crate::{begin_step, end_step, io_now, io_recv, io_send, serve_connack};
 use crate::{BUFFER, RECORDS};
 use core::ffi::c_void;
-use rust_component::coremqtt::api::*;
-use rust_component::coremqtt::types::status::SUCCESS;
-use rust_component::coremqtt::types::*;
+use coremqtt_rs::coremqtt::api::*;
+use coremqtt_rs::coremqtt::types::status::SUCCESS;
+use coremqtt_rs::coremqtt::types::*;
 use std::ptr;
 
 #[no_mangle]

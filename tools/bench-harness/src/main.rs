@@ -18,10 +18,10 @@
 mod capi;
 mod scripts;
 
-use rust_component::client::{Client, Event, Timeouts};
-use rust_component::state::Record;
-use rust_component::transport::{Clock, Transport, TransportError};
-use rust_component::wire::{Connect, Publish, QoS, Subscription};
+use coremqtt_rs::client::{Client, Event, Timeouts};
+use coremqtt_rs::state::Record;
+use coremqtt_rs::transport::{Clock, Transport, TransportError};
+use coremqtt_rs::wire::{Connect, Publish, QoS, Subscription};
 use scripts::{Api, Case, Step};
 use std::cell::{Cell, RefCell};
 use std::process::ExitCode;

@@ -25,8 +25,8 @@
 use std::cmp::Reverse;
 use std::collections::BinaryHeap;
 
-use rust_component::backoff::{Backoff, Next, Random};
-use rust_component::demo::DemoConfig;
+use coremqtt_rs::backoff::{Backoff, Next, Random};
+use coremqtt_rs::demo::DemoConfig;
 
 use crate::figures::{Figures, Recorder};
 

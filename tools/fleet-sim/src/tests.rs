@@ -3,7 +3,7 @@
 
 use crate::figures::{read_events, Recorder};
 use crate::sim::{run, Params, Refusal, SplitMix};
-use rust_component::backoff::Random;
+use coremqtt_rs::backoff::Random;
 
 #[test]
 fn figures_of_a_small_storm() {
